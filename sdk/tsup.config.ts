@@ -1,0 +1,13 @@
+import { defineConfig } from 'tsup';
+
+// '#hmac' stays external: package.json "imports" picks node:crypto or Web Crypto per runtime.
+export default defineConfig({
+  entry: ['src/index.ts', 'src/openapi.ts', 'src/hmac/node.ts', 'src/hmac/web.ts'],
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  target: 'es2022',
+  external: ['#hmac'],
+  // Bundled: its CJS build lacks the __esModule marker, so its default export breaks under require().
+  noExternal: ['openapi-fetch'],
+});
