@@ -1,0 +1,8 @@
+/** The contract both HMAC back ends implement; package.json "imports" picks one per runtime. */
+export type BinaryLike = string | Uint8Array;
+
+/** HMAC-SHA256 of `data` keyed with `key` (UTF-8). */
+export type HmacSha256 = (key: string, data: BinaryLike) => Promise<Uint8Array>;
+
+/** Whether `digest` is the HMAC-SHA256 of `data` under `key`, compared in constant time. */
+export type HmacSha256Equals = (key: string, data: BinaryLike, digest: Uint8Array) => Promise<boolean>;

@@ -1,0 +1,102 @@
+import { TitanNetworkError } from './errors.js';
+import { parseRetryAfter } from './retry-after.js';
+
+export interface RetryOptions {
+  /** Retries after the first try; default 2. */
+  retries?: number;
+  /** Base of the exponential backoff in ms; default 250. */
+  baseDelayMs?: number;
+  /** Largest backoff between two tries in ms; default 5000. */
+  maxDelayMs?: number;
+  /** A `Retry-After` longer than this ends the retries instead of waiting; default 60000. */
+  maxRetryAfterMs?: number;
+}
+
+export interface HttpOptions {
+  /** A fetch implementation; default the global one. */
+  fetch?: typeof fetch;
+  /** Timeout of each try in ms; default 30000. */
+  timeoutMs?: number;
+  /** Retries of idempotent requests (GET, PUT, DELETE) on 429, 5xx and network errors; `false` turns them off. */
+  retry?: RetryOptions | false;
+}
+
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
+const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
+
+/** A fetch with a timeout per try and retries with full-jitter backoff that honour `Retry-After`. */
+export function createPolicyFetch(options: HttpOptions): (request: Request) => Promise<Response> {
+  const baseFetch = options.fetch ?? globalThis.fetch;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retry = options.retry === false ? { retries: 0 } : (options.retry ?? {});
+  const retries = retry.retries ?? 2;
+  const baseDelayMs = retry.baseDelayMs ?? 250;
+  const maxDelayMs = retry.maxDelayMs ?? 5_000;
+  const maxRetryAfterMs = retry.maxRetryAfterMs ?? 60_000;
+
+  return async function policyFetch(request: Request): Promise<Response> {
+    const canRetry = IDEMPOTENT.has(request.method) ? retries : 0;
+    for (let attempt = 0; ; attempt++) {
+      const isLast = attempt >= canRetry;
+      const tryRequest = isLast ? request : request.clone();
+      let waitMs: number;
+      try {
+        const response = await fetchWithTimeout(baseFetch, tryRequest, timeoutMs);
+        if (isLast || !RETRYABLE_STATUS.has(response.status)) return response;
+        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        if (retryAfter !== null && retryAfter > maxRetryAfterMs) return response;
+        waitMs = Math.max(retryAfter ?? 0, backoff(attempt, baseDelayMs, maxDelayMs));
+        await response.body?.cancel();
+      } catch (error) {
+        if (isLast || request.signal.aborted) throw error;
+        waitMs = backoff(attempt, baseDelayMs, maxDelayMs);
+      }
+      await sleep(waitMs, request.signal);
+    }
+  };
+}
+
+async function fetchWithTimeout(baseFetch: typeof fetch, request: Request, timeoutMs: number): Promise<Response> {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
+  const onAbort = () => timeout.abort(request.signal.reason);
+  request.signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await baseFetch(new Request(request, { signal: timeout.signal }));
+  } catch (error) {
+    if (request.signal.aborted) throw request.signal.reason ?? error;
+    const timedOut = timeout.signal.aborted;
+    const reason = timedOut ? `timed out after ${timeoutMs} ms` : errorMessage(error);
+    throw new TitanNetworkError(`${request.method} ${request.url} failed: ${reason}`, { cause: error, timedOut });
+  } finally {
+    clearTimeout(timer);
+    request.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function backoff(attempt: number, baseDelayMs: number, maxDelayMs: number): number {
+  return Math.random() * Math.min(maxDelayMs, baseDelayMs * 2 ** attempt);
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) {
+    const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
+    return error.message + cause;
+  }
+  return String(error);
+}

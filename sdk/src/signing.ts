@@ -1,0 +1,14 @@
+import { hmacSha256 } from '#hmac';
+import type { BinaryLike } from './hmac/hmac.js';
+import { toHex } from './hex.js';
+
+/** The prefix of every `X-Webhook-Signature` value Titan sends. */
+export const SIGNATURE_PREFIX = 'sha256=';
+
+/**
+ * The `X-Webhook-Signature` value for `rawBody`: `sha256=` + lowercase hex HMAC-SHA256 keyed with
+ * `hmacKey`. Sign the exact bytes you send; re-serialised JSON is a different body.
+ */
+export async function signPayload(rawBody: BinaryLike, hmacKey: string): Promise<string> {
+  return SIGNATURE_PREFIX + toHex(await hmacSha256(hmacKey, rawBody));
+}
