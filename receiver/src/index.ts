@@ -1,1 +1,16 @@
-export {};
+export { verifySignature } from './signature.js';
+export type { HmacKeys, RawBody } from './signature.js';
+export { constructEvent } from './construct-event.js';
+export type { ConstructEventOptions } from './construct-event.js';
+export { COMMAND_RESULT_ID_PREFIX } from './envelope.js';
+export { TitanReceiverError, WebhookHandlerError, WebhookRequestError, WebhookVerificationError } from './errors.js';
+export type { ReceiverErrorCode, RequestErrorCode, VerificationErrorCode } from './errors.js';
+export { MemoryDedupeStore } from './dedupe.js';
+export type { ClaimResult, DedupeStore, MemoryDedupeStoreOptions } from './dedupe.js';
+export type { EventHandler, EventHandlers, ReceiverOptions } from './options.js';
+export { titanWebhooks } from './express.js';
+export type { TitanMiddleware, TitanWebhookRequest } from './express.js';
+export { createWebhookHandler } from './web.js';
+export type { WebhookHandler } from './web.js';
+export { signPayload } from '@titan-webhooks/sdk';
+export type { EventMap, EventName, TitanEvent } from '@titan-webhooks/sdk';

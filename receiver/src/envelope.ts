@@ -1,0 +1,78 @@
+import { EVENT_NAMES, type CommandResultPayload, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
+import { WebhookVerificationError } from './errors.js';
+import type { RawBody } from './signature.js';
+
+const EVENTS: ReadonlySet<string> = new Set(EVENT_NAMES);
+// Strict UTF-8: a body that is not text cannot be JSON, and silently replacing bytes would hide that.
+const decoder = new TextDecoder('utf-8', { fatal: true });
+// ISO 8601 date-time with a zone, as Titan sends it; Date.parse alone would accept "1" or "March 7".
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/** Prefix of the ids given to the id-less `command.result` form (see the README). */
+export const COMMAND_RESULT_ID_PREFIX = 'evt_command_';
+
+/** A checked envelope; `signedTimestamp` is false when the timestamp is the time of receipt. */
+export interface Envelope {
+  event: TitanEvent;
+  signedTimestamp: boolean;
+}
+
+/** The parsed JSON of a verified body, or `invalid_json`. */
+export function parseJson(rawBody: RawBody): unknown {
+  try {
+    return JSON.parse(typeof rawBody === 'string' ? rawBody : decoder.decode(rawBody));
+  } catch (error) {
+    throw new WebhookVerificationError('invalid_json', `the body is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The event of a parsed, verified body, or `invalid_envelope`. Checks the envelope, not the payload's
+ * own schema: the payload is trusted as much as the signature that covers it.
+ */
+export function toEvent(body: unknown, receivedAt: Date): Envelope {
+  if (!isObject(body)) invalid('the body is not a JSON object');
+  const { event, session } = body;
+  if (typeof event !== 'string' || !EVENTS.has(event)) invalid(`"event" is not a Titan event name: ${JSON.stringify(event)}`);
+  if (typeof session !== 'string') invalid('"session" is not a string');
+  if (event === 'command.result' && !('payload' in body) && 'data' in body) {
+    return { event: commandResultData(body, session, receivedAt), signedTimestamp: false };
+  }
+
+  const { id, timestamp, payload } = body;
+  if (typeof id !== 'string' || !id.startsWith('evt_')) invalid('"id" is not an event id (evt_...)');
+  if (typeof timestamp !== 'string' || !ISO_DATE_TIME.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
+    invalid('"timestamp" is not an ISO 8601 date-time');
+  }
+  if (!isObject(payload)) invalid('"payload" is not an object');
+  // The payload is not checked against its event's schema (see toEvent), hence the cast.
+  const checked = { id, event: event as EventName, session, timestamp, payload } as unknown as TitanEvent;
+  return { event: checked, signedTimestamp: true };
+}
+
+/**
+ * The vendor's other `command.result` form, `{event, session, data}` (DECISIONS §2), as a normal event.
+ * It has no id: the correlationId is unique per asynchronous command and each command has one result,
+ * so `evt_command_<correlationId>` is stable across attempts and deduplicates. It has no timestamp
+ * either: the time of receipt stands in, which is why tolerance checks skip this form.
+ */
+function commandResultData(body: Record<string, unknown>, session: string, receivedAt: Date): TitanEvent {
+  const { data } = body;
+  if (!isObject(data)) invalid('"data" is not an object');
+  if (typeof data.correlationId !== 'string' || data.correlationId === '') invalid('"data.correlationId" is not a string');
+  return {
+    id: COMMAND_RESULT_ID_PREFIX + data.correlationId,
+    event: 'command.result',
+    session,
+    timestamp: receivedAt.toISOString(),
+    payload: data as unknown as CommandResultPayload,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function invalid(message: string): never {
+  throw new WebhookVerificationError('invalid_envelope', message);
+}

@@ -1,0 +1,46 @@
+import { payloadTooLarge } from './errors.js';
+import type { ReceiverOptions } from './options.js';
+import { createPipeline } from './pipeline.js';
+
+/** A fetch-style handler: Deno.serve, Bun.serve, Hono (`c.req.raw`), Cloudflare Workers, Next.js route handlers. */
+export type WebhookHandler = (request: Request) => Promise<Response>;
+
+/** The web-standard counterpart of the Express middleware: same pipeline, same answers. */
+export function createWebhookHandler(options: ReceiverOptions<Request>): WebhookHandler {
+  const pipeline = createPipeline(options);
+  return async (request) => {
+    const outcome = await pipeline({
+      request,
+      contentType: request.headers.get('content-type'),
+      contentLength: request.headers.get('content-length'),
+      signature: request.headers.get('x-webhook-signature'),
+      readBody: (maxBytes) => readLimited(request, maxBytes),
+    });
+    return Response.json(outcome.body, { status: outcome.status });
+  };
+}
+
+/** Reads the body stream, counting bytes as they arrive; past `maxBytes` it cancels the stream. */
+async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+  if (request.body === null) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw payloadTooLarge(maxBytes);
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}
