@@ -1,0 +1,58 @@
+import type { AccountId, StoredWebhook } from '../model';
+
+/** The index key of webhooks that take every event (`events` omitted, `[]` or `["*"]`). */
+const ALL = '*';
+
+interface Indexed {
+  accountId: AccountId;
+  keys: string[];
+}
+
+/**
+ * Enabled webhooks by account, then by event name (or `*`), so an emit looks only at webhooks
+ * subscribed to its event. Session filters are checked by the caller on those candidates only.
+ * What was indexed is remembered per webhook, so removal never trusts a `before` that the store
+ * may have mutated in place.
+ */
+export class FanOutIndex {
+  private readonly accounts = new Map<AccountId, Map<string, Set<number>>>();
+  private readonly indexed = new Map<number, Indexed>();
+
+  /** Re-indexes one webhook; `undefined` or disabled removes it. */
+  update(id: number, webhook: StoredWebhook | undefined): void {
+    this.remove(id);
+    if (webhook === undefined || !webhook.enabled) return;
+    const keys = webhook.events.length === 0 || webhook.events.includes(ALL) ? [ALL] : [...new Set(webhook.events)];
+    let byEvent = this.accounts.get(webhook.accountId);
+    if (byEvent === undefined) this.accounts.set(webhook.accountId, (byEvent = new Map()));
+    for (const key of keys) {
+      let ids = byEvent.get(key);
+      if (ids === undefined) byEvent.set(key, (ids = new Set()));
+      ids.add(id);
+    }
+    this.indexed.set(id, { accountId: webhook.accountId, keys });
+  }
+
+  /** Ids of the account's enabled webhooks subscribed to `event`, ascending (creation order). */
+  candidates(accountId: AccountId, event: string): number[] {
+    const byEvent = this.accounts.get(accountId);
+    if (byEvent === undefined) return [];
+    const specific = byEvent.get(event);
+    const all = byEvent.get(ALL);
+    // A webhook sits in one set or the other, never both; sorting gives a stable delivery order.
+    return [...(specific ?? []), ...(all ?? [])].sort((a, b) => a - b);
+  }
+
+  private remove(id: number): void {
+    const entry = this.indexed.get(id);
+    if (entry === undefined) return;
+    this.indexed.delete(id);
+    const byEvent = this.accounts.get(entry.accountId)!;
+    for (const key of entry.keys) {
+      const ids = byEvent.get(key)!;
+      ids.delete(id);
+      if (ids.size === 0) byEvent.delete(key);
+    }
+    if (byEvent.size === 0) this.accounts.delete(entry.accountId);
+  }
+}

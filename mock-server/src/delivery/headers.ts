@@ -1,0 +1,24 @@
+import { deliveryHeaders, type WebhookHeader } from '@titan-webhooks/sdk';
+import type { DeliveryState } from './records';
+
+/**
+ * The headers of attempt `attempt` (DECISIONS §2): the SDK's delivery headers, then the webhook's
+ * custom ones, names in lower case. Records keep only the signature and the custom header list
+ * that were used, and rebuild the rest from them when viewed, to keep pending retries small.
+ */
+export function attemptHeaders(state: DeliveryState, attempt: number, signature: string | undefined, custom: readonly WebhookHeader[]): Record<string, string> {
+  const headers = deliveryHeaders({
+    event: state.event.event,
+    eventId: state.event.id,
+    deliveryId: state.id,
+    attempt,
+    contentLength: state.event.byteLength,
+    signature,
+  });
+  // Validation forbids custom headers that shadow ours; this keeps the wire right regardless.
+  for (const { name, value } of custom) {
+    const key = name.toLowerCase();
+    if (!(key in headers)) headers[key] = value;
+  }
+  return headers;
+}

@@ -1,0 +1,127 @@
+import type { Delivery, DeliveryFilter, DeliveryStatus, EventName, Retries, WebhookHeader } from '@titan-webhooks/sdk';
+import type { AccountId } from '../model';
+import { attemptHeaders } from './headers';
+import type { HeapEntry } from './timer-heap';
+
+/** One emitted event, shared by all its deliveries and attempts: the body exists once. */
+export interface EventBody {
+  id: string;
+  event: EventName;
+  session: string;
+  /** The exact bytes sent and signed, serialised once. */
+  body: string;
+  byteLength: number;
+}
+
+/** One try; times are epoch ms, turned into ISO strings only when viewed. */
+export class AttemptRecord {
+  durationMs: number | null = null;
+  statusCode: number | null = null;
+  error: string | null = null;
+  nextRetryAt: number | null = null;
+
+  constructor(
+    readonly attempt: number,
+    readonly startedAt: number,
+  ) {}
+}
+
+/**
+ * Everything the engine keeps per delivery. A class with fixed fields keeps V8's layout compact;
+ * it doubles as its own heap entry, so a pending retry allocates nothing else.
+ */
+export class DeliveryState implements HeapEntry {
+  status: DeliveryStatus = 'pending';
+  /** Replaced by concat, never pushed to: the array then has no spare capacity (at most 16 tries). */
+  attempts: readonly AttemptRecord[] = [];
+  /** What the latest attempt sent, besides `event.body`: its url, signature and custom headers. */
+  url: string;
+  signature: string | undefined = undefined;
+  customHeaders: readonly WebhookHeader[] = [];
+  due = 0;
+  heapIndex = -1;
+  inFlight = false;
+  /** The webhook was deleted or disabled while an attempt was on the wire: no retry follows it. */
+  cancelRequested = false;
+
+  constructor(
+    readonly id: string,
+    readonly accountId: AccountId,
+    readonly webhookId: number,
+    readonly event: EventBody,
+    /** The schedule, fixed at creation (DECISIONS §3). */
+    readonly retries: Readonly<Retries>,
+    url: string,
+  ) {
+    this.url = url;
+  }
+
+  addAttempt(record: AttemptRecord): void {
+    this.attempts = this.attempts.concat(record);
+  }
+}
+
+/** `status` lets waiters ask whether the delivery matched before its latest change. */
+export function matchesFilter(state: DeliveryState, filter: DeliveryFilter, status: DeliveryStatus = state.status): boolean {
+  return (
+    (filter.webhookId === undefined || state.webhookId === filter.webhookId) &&
+    (filter.event === undefined || state.event.event === filter.event) &&
+    (filter.status === undefined || status === filter.status)
+  );
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+/** The public shape (DECISIONS §5), built on demand. */
+export function toDelivery(state: DeliveryState): Delivery {
+  return {
+    id: state.id,
+    webhookId: state.webhookId,
+    eventId: state.event.id,
+    event: state.event.event,
+    status: state.status,
+    request: {
+      url: state.url,
+      headers: state.attempts.length === 0 ? {} : attemptHeaders(state, state.attempts.length, state.signature, state.customHeaders),
+      body: state.event.body,
+    },
+    attempts: state.attempts.map((a) => ({
+      attempt: a.attempt,
+      startedAt: iso(a.startedAt)!,
+      durationMs: a.durationMs,
+      statusCode: a.statusCode,
+      error: a.error,
+      nextRetryAt: iso(a.nextRetryAt),
+    })),
+  };
+}
+
+/** Deliveries per account in creation order (so lists are oldest first), and by id. */
+export class DeliveryRecords {
+  private readonly byAccount = new Map<AccountId, DeliveryState[]>();
+  private readonly byId = new Map<string, DeliveryState>();
+
+  add(state: DeliveryState): void {
+    let list = this.byAccount.get(state.accountId);
+    if (list === undefined) this.byAccount.set(state.accountId, (list = []));
+    list.push(state);
+    this.byId.set(state.id, state);
+  }
+
+  get(accountId: AccountId, id: string): DeliveryState | undefined {
+    const state = this.byId.get(id);
+    return state?.accountId === accountId ? state : undefined;
+  }
+
+  list(accountId: AccountId, filter: DeliveryFilter = {}): DeliveryState[] {
+    return (this.byAccount.get(accountId) ?? []).filter((state) => matchesFilter(state, filter));
+  }
+
+  /** Drops the account's deliveries; returns them so the caller can cancel what is pending. */
+  forget(accountId: AccountId): DeliveryState[] {
+    const list = this.byAccount.get(accountId) ?? [];
+    this.byAccount.delete(accountId);
+    for (const state of list) this.byId.delete(state.id);
+    return list;
+  }
+}

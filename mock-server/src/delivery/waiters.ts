@@ -1,0 +1,103 @@
+import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk';
+import type { AccountId } from '../model';
+import { matchesFilter, toDelivery, type DeliveryRecords, type DeliveryState } from './records';
+
+export type WaitFilter = DeliveryFilter & { count?: number; settled?: boolean };
+
+interface Waiter {
+  filter: DeliveryFilter;
+  count: number;
+  settled: boolean;
+  /** How many deliveries qualify now, kept up to date by the engine's notifications. */
+  found: number;
+  resolve(deliveries: Delivery[]): void;
+  reject(error: Error): void;
+  timer?: NodeJS.Timeout;
+}
+
+/**
+ * waitFor without polling: the engine reports each created delivery and each status change, and
+ * every waiter keeps a running count, so a change costs O(waiters), not a scan of the deliveries.
+ */
+export class Waiters {
+  private readonly byAccount = new Map<AccountId, Set<Waiter>>();
+
+  constructor(private readonly records: DeliveryRecords) {}
+
+  wait(accountId: AccountId, { count = 1, settled, ...filter }: WaitFilter, timeoutMs: number): Promise<Delivery[]> {
+    return new Promise((resolve, reject) => {
+      // Waiting for settled pending deliveries could never succeed, so a pending filter means "exist".
+      const waiter: Waiter = { filter, count, settled: settled ?? filter.status !== 'pending', found: 0, resolve, reject };
+      waiter.found = this.qualifying(accountId, waiter).length;
+      if (this.resolveIfDone(accountId, waiter)) return;
+      waiter.timer = setTimeout(() => {
+        this.remove(accountId, waiter);
+        reject(this.timeoutError(accountId, waiter, timeoutMs));
+      }, timeoutMs);
+      let set = this.byAccount.get(accountId);
+      if (set === undefined) this.byAccount.set(accountId, (set = new Set()));
+      set.add(waiter);
+    });
+  }
+
+  /** A delivery was created, or its status changed from `previous`. */
+  changed(state: DeliveryState, previous?: DeliveryStatus): void {
+    const set = this.byAccount.get(state.accountId);
+    if (set === undefined) return;
+    for (const waiter of set) {
+      const before = previous !== undefined && qualifies(waiter, state, previous);
+      const now = qualifies(waiter, state, state.status);
+      if (before === now) continue;
+      waiter.found += now ? 1 : -1;
+      this.resolveIfDone(state.accountId, waiter);
+    }
+  }
+
+  /** The account's deliveries were forgotten: recount. */
+  recount(accountId: AccountId): void {
+    for (const waiter of this.byAccount.get(accountId) ?? []) waiter.found = this.qualifying(accountId, waiter).length;
+  }
+
+  rejectAll(error: Error): void {
+    for (const set of this.byAccount.values()) {
+      for (const waiter of set) {
+        clearTimeout(waiter.timer);
+        waiter.reject(error);
+      }
+    }
+    this.byAccount.clear();
+  }
+
+  private resolveIfDone(accountId: AccountId, waiter: Waiter): boolean {
+    if (waiter.found < waiter.count) return false;
+    clearTimeout(waiter.timer);
+    this.remove(accountId, waiter);
+    waiter.resolve(this.qualifying(accountId, waiter).map(toDelivery));
+    return true;
+  }
+
+  private qualifying(accountId: AccountId, waiter: Waiter): DeliveryState[] {
+    return this.records.list(accountId, waiter.filter).filter((state) => qualifies(waiter, state, state.status));
+  }
+
+  private remove(accountId: AccountId, waiter: Waiter): void {
+    const set = this.byAccount.get(accountId);
+    set?.delete(waiter);
+    if (set?.size === 0) this.byAccount.delete(accountId);
+  }
+
+  private timeoutError(accountId: AccountId, waiter: Waiter, timeoutMs: number): Error {
+    const seen = this.records.list(accountId, waiter.filter);
+    const shown = seen.slice(0, 10).map((s) => `${s.id} (webhook ${s.webhookId}, ${s.event.event}, ${s.status}, ${s.attempts.length} attempts)`);
+    if (seen.length > shown.length) shown.push(`and ${seen.length - shown.length} more`);
+    const wanted = `${waiter.count} ${waiter.settled ? 'settled ' : ''}deliveries matching ${JSON.stringify(waiter.filter)}`;
+    return new Error(
+      `waitFor timed out after ${timeoutMs} ms waiting for ${wanted}; saw ${seen.length} matching: ${shown.join(', ') || 'none'}`,
+    );
+  }
+}
+
+/** Whether `state`, were its status `status`, counts for `waiter`. */
+function qualifies(waiter: Waiter, state: DeliveryState, status: DeliveryStatus): boolean {
+  return !(waiter.settled && status === 'pending') && matchesFilter(state, waiter.filter, status);
+}
