@@ -1,0 +1,62 @@
+/** The Express app: the Titan webhooks API under /api, the control API under /_mock, health and contract. */
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
+import type { DeliveryEngine } from '../model.js';
+import { authenticate, requireScope, type Accounts } from './auth.js';
+import { jsonBody } from './body.js';
+import { controlRoutes } from './control-routes.js';
+import { errorHandler, routeNotFound } from './errors.js';
+import { rateLimit, type RateLimitOptions } from './rate-limit.js';
+import { createValidators } from './validation.js';
+import { webhooksRoutes } from './webhooks-routes.js';
+import type { WebhookStore } from './webhook-store.js';
+
+export interface AppOptions {
+  accounts: Accounts;
+  store: WebhookStore;
+  engine: DeliveryEngine;
+  allowPrivateUrls: boolean;
+  rateLimit: RateLimitOptions;
+  logger: Logger;
+}
+
+export function createApp({ accounts, store, engine, allowPrivateUrls, rateLimit: limits, logger }: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  // Conditional GETs would answer 304 to API clients that never asked for caching.
+  app.set('etag', false);
+  const validators = createValidators({ allowPrivateUrls });
+
+  app.use((req, res, next) => {
+    const started = performance.now();
+    res.on('finish', () => {
+      logger.info({ method: req.method, path: req.path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+    });
+    next();
+  });
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(titanOpenApiDocument);
+  });
+
+  // Rate limiting comes first so 401s carry the headers too; unknown tokens share their address's bucket.
+  const bucketOf = (req: express.Request) => accounts.fromHeader(req.headers.authorization)?.id ?? `address:${req.socket.remoteAddress}`;
+  app.use(
+    '/api',
+    rateLimit(limits, bucketOf),
+    authenticate(accounts),
+    requireScope('webhooks:manage'),
+    jsonBody(),
+    webhooksRoutes({ store, engine, validators, allowPrivateUrls }),
+  );
+  // Its own buckets: a test polling deliveries must not use up the budget of the API it is testing.
+  app.use('/_mock', rateLimit(limits, bucketOf), authenticate(accounts), jsonBody(), controlRoutes({ store, engine, validators }));
+
+  app.use(routeNotFound);
+  app.use(errorHandler(logger));
+  return app;
+}

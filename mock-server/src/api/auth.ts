@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import type { AccountId } from '../model.js';
+import { ApiError } from './errors.js';
+
+/** A token and what it may do; `*` allows everything. */
+export interface TokenSpec {
+  token: string;
+  scopes: string[];
+}
+
+export interface Account {
+  id: AccountId;
+  scopes: ReadonlySet<string>;
+}
+
+export interface Accounts {
+  /** The account of an `Authorization: Bearer <token>` header, if the token is known. */
+  fromHeader(header: string | undefined): Account | undefined;
+  /** The account of a token the server was started with. */
+  ofToken(token: string): Account;
+}
+
+// Tokens are looked up by their SHA-256, so the lookup's timing says nothing about the stored tokens.
+const digest = (token: string) => createHash('sha256').update(token).digest('hex');
+
+/** Each token is its own account (§4); account ids are ordinal so tokens never reach logs. */
+export function createAccounts(tokens: readonly TokenSpec[]): Accounts {
+  const byDigest = new Map<string, Account>();
+  tokens.forEach(({ token, scopes }, index) => {
+    byDigest.set(digest(token), { id: `account_${index + 1}`, scopes: new Set(scopes) });
+  });
+  return {
+    fromHeader(header) {
+      const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header ?? '');
+      return match ? byDigest.get(digest(match[1]!)) : undefined;
+    },
+    ofToken(token) {
+      const account = byDigest.get(digest(token));
+      if (!account) throw new Error('unknown token');
+      return account;
+    },
+  };
+}
+
+const ACCOUNT = Symbol('account');
+type WithAccount = Request & { [ACCOUNT]?: Account };
+
+/** 401 `unauthorized` unless the request carries a known bearer token. */
+export function authenticate(accounts: Accounts): RequestHandler {
+  return (req, _res, next) => {
+    const account = accounts.fromHeader(req.headers.authorization);
+    if (!account) throw new ApiError('unauthorized', 'missing or invalid API key');
+    (req as WithAccount)[ACCOUNT] = account;
+    next();
+  };
+}
+
+/** 403 `forbidden` unless the token has `scope` or `*`. */
+export function requireScope(scope: string): RequestHandler {
+  return (req, _res, next) => {
+    const { scopes } = accountOf(req);
+    if (!scopes.has(scope) && !scopes.has('*')) throw new ApiError('forbidden', `scope ${scope} is required`);
+    next();
+  };
+}
+
+/** The account `authenticate` found; only valid behind it. */
+export function accountOf(req: Request): Account {
+  const account = (req as WithAccount)[ACCOUNT];
+  if (!account) throw new Error('accountOf used on a route without authenticate');
+  return account;
+}

@@ -1,0 +1,60 @@
+import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { Logger } from 'pino';
+import type { ApiComponents } from '@titan-webhooks/sdk';
+
+export type ErrorCode = ApiComponents['schemas']['ErrorCode'];
+export type ErrorDetail = ApiComponents['schemas']['ErrorDetail'];
+
+const STATUS: Record<ErrorCode, number> = {
+  validation_error: 400,
+  invalid_json: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  rate_limited: 429,
+  internal_error: 500,
+};
+
+/** An error answered as `{"error", "code", "details"?}` with the status its code implies (§4). */
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = STATUS[code];
+  }
+}
+
+export function validationError(details: ErrorDetail[], message = 'request is invalid'): ApiError {
+  return new ApiError('validation_error', message, details);
+}
+
+export function sendError(res: Response, error: ApiError): void {
+  res.status(error.status).json({
+    error: error.message,
+    code: error.code,
+    ...(error.details?.length ? { details: error.details } : {}),
+  });
+}
+
+/** Unknown routes answer like the API does, never with Express's HTML page. */
+export const routeNotFound: RequestHandler = (req, res) => {
+  sendError(res, new ApiError('not_found', `no route for ${req.method} ${req.path}`));
+};
+
+/** The last handler: known errors as they are, anything else as a logged 500 `internal_error`. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (error instanceof ApiError) return sendError(res, error);
+    logger.error({ err: error, method: req.method, path: req.path }, 'unexpected error');
+    sendError(res, new ApiError('internal_error', 'internal error'));
+  };
+}

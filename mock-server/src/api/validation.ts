@@ -1,0 +1,154 @@
+/**
+ * Request validation against the contract itself: every schema is compiled by Ajv from the bundled
+ * OpenAPI documents, so the rules live in openapi/ only. What a schema cannot say is in webhook-rules.ts.
+ */
+import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import type { DeliveryFilter, EventName } from '@titan-webhooks/sdk';
+import { mockControlOpenApiDocument, titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
+import { validationError, type ErrorDetail } from './errors.js';
+
+const TITAN = 'titan';
+/** The contract with `WebhookUrl` accepting http too, for `allowPrivateUrls` (the SSRF check still vets the URL). */
+const TITAN_PRIVATE_URLS = 'titan-private-urls';
+const CONTROL = 'control';
+const DELIVERY_QUERY = 'delivery-query';
+
+const DELIVERIES_PATH = '/_mock/deliveries';
+const deliveryParameters = mockControlOpenApiDocument.paths[DELIVERIES_PATH].get.parameters;
+const integerQueryParameters = new Set(
+  deliveryParameters.filter((p) => 'type' in p.schema && p.schema.type === 'integer').map((p) => p.name),
+);
+
+function withoutHttpsPattern(document: typeof titanOpenApiDocument): typeof titanOpenApiDocument {
+  const copy = structuredClone(document);
+  delete (copy.components.schemas.WebhookUrl as { pattern?: string }).pattern;
+  return copy;
+}
+
+const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
+
+let shared: Ajv2020 | undefined;
+
+/** One Ajv for the process: schemas compile on first use and are reused by every server. */
+function ajv(): Ajv2020 {
+  if (shared) return shared;
+  // `verbose` keeps each failing schema on its error, so a `not` can explain itself with its description.
+  shared = new Ajv2020({ strict: false, allErrors: true, verbose: true });
+  addFormats(shared);
+  shared.addSchema({ ...titanOpenApiDocument, $id: TITAN });
+  shared.addSchema({ ...withoutHttpsPattern(titanOpenApiDocument), $id: TITAN_PRIVATE_URLS });
+  shared.addSchema({ ...mockControlOpenApiDocument, $id: CONTROL });
+  // The query as one object made of the operation's own parameter schemas; unknown names are refused.
+  shared.addSchema(
+    {
+      type: 'object',
+      additionalProperties: false,
+      properties: Object.fromEntries(
+        deliveryParameters.map((p, index) => [p.name, { $ref: `${CONTROL}#/paths/${escapePointer(DELIVERIES_PATH)}/get/parameters/${index}/schema` }]),
+      ),
+    },
+    DELIVERY_QUERY,
+  );
+  return shared;
+}
+
+function validator(ref: string): ValidateFunction {
+  const validate = ajv().getSchema(ref);
+  if (!validate) throw new Error(`no schema ${ref} in the contract`);
+  return validate;
+}
+
+function describe(error: ErrorObject): ErrorDetail {
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'additionalProperties':
+      return { path: `${error.instancePath}/${escapePointer(String(params.additionalProperty))}`, message: 'is not a known field' };
+    case 'required':
+      return { path: `${error.instancePath}/${escapePointer(String(params.missingProperty))}`, message: 'is required' };
+    case 'enum':
+      return { path: error.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).join(', ')}` };
+    case 'const':
+      return { path: error.instancePath, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'not': {
+      const description = (error.schema as { description?: unknown } | undefined)?.description;
+      if (typeof description === 'string') return { path: error.instancePath, message: description.replace(/\.$/, '') };
+      break;
+    }
+  }
+  return { path: error.instancePath, message: error.message ?? 'is invalid' };
+}
+
+/**
+ * Ajv errors as `{path, message}` with JSON Pointer paths. The branches of a failed `oneOf`/`anyOf`
+ * are joined into one message ("must match pattern ... or must be null") instead of three lines.
+ */
+export function toDetails(errors: readonly ErrorObject[] | null | undefined, prefix = ''): ErrorDetail[] {
+  const all = errors ?? [];
+  const alternativesAt = new Set(all.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
+  const entries: { path: string; messages: string[]; alternatives: boolean }[] = [];
+  for (const error of all) {
+    if (error.keyword === 'oneOf' || error.keyword === 'anyOf') continue;
+    const { path, message } = describe(error);
+    const alternatives = alternativesAt.has(error.instancePath) && path === error.instancePath;
+    const entry = entries.find((e) => e.path === path && (alternatives ? e.alternatives : e.messages.includes(message)));
+    if (entry) {
+      if (!entry.messages.includes(message)) entry.messages.push(message);
+    } else {
+      entries.push({ path, messages: [message], alternatives });
+    }
+  }
+  return entries.map(({ path, messages }) => ({ path: prefix + path, message: messages.join(' or ') }));
+}
+
+function check(validate: ValidateFunction, value: unknown, prefix = ''): ErrorDetail[] {
+  if (value === undefined) return [{ path: prefix, message: 'a JSON body is required' }];
+  return validate(value) ? [] : toDetails(validate.errors, prefix);
+}
+
+/** `MessageReceived` for `message.received`, `SessionLoggedOut` for `session.logged_out`. */
+export const pascalCase = (event: string) => event.replace(/(^|[._])([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
+
+export interface RequestValidators {
+  webhookCreate(body: unknown): ErrorDetail[];
+  webhookUpdate(body: unknown): ErrorDetail[];
+  emitRequest(body: unknown): ErrorDetail[];
+  /** Details with paths under `/payload`. */
+  eventPayload(event: EventName, payload: unknown): ErrorDetail[];
+  /** The `{id}` of `/api/webhooks/{id}`; 400 `validation_error` unless a positive safe integer. */
+  webhookId(raw: string): number;
+  /** The query of `GET /_mock/deliveries`; 400 `validation_error` for unknown names or bad values. */
+  deliveryQuery(query: unknown): DeliveryFilter;
+}
+
+const INTEGER = /^-?(0|[1-9][0-9]*)$/;
+/** Path and query values arrive as strings; integers are converted so the schema judges the number. */
+const coerceInteger = (value: unknown) => (typeof value === 'string' && INTEGER.test(value) ? Number(value) : value);
+
+export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boolean }): RequestValidators {
+  const titan = allowPrivateUrls ? TITAN_PRIVATE_URLS : TITAN;
+  const create = validator(`${titan}#/components/schemas/WebhookCreate`);
+  const update = validator(`${titan}#/components/schemas/WebhookUpdate`);
+  const emit = validator(`${CONTROL}#/components/schemas/EmitEventRequest`);
+  const id = validator(`${TITAN}#/components/parameters/WebhookId/schema`);
+  const query = validator(DELIVERY_QUERY);
+
+  return {
+    webhookCreate: (body) => check(create, body),
+    webhookUpdate: (body) => check(update, body),
+    emitRequest: (body) => check(emit, body),
+    eventPayload: (event, payload) => check(validator(`${TITAN}#/components/schemas/${pascalCase(event)}Payload`), payload, '/payload'),
+    webhookId(raw) {
+      const value = coerceInteger(raw);
+      if (!id(value)) throw validationError(toDetails(id.errors, '/id'), 'webhook id must be a positive integer');
+      return value as number;
+    },
+    deliveryQuery(raw) {
+      const value = Object.fromEntries(
+        Object.entries(raw as Record<string, unknown>).map(([name, v]) => [name, integerQueryParameters.has(name) ? coerceInteger(v) : v]),
+      );
+      if (!query(value)) throw validationError(toDetails(query.errors), 'query is invalid');
+      return value as DeliveryFilter;
+    },
+  };
+}

@@ -1,0 +1,137 @@
+#!/usr/bin/env node
+/** `titan-mock-server` (and the root `npm start`): flags, environment, one JSON line on stdout, graceful stop. */
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { ConfigError, DEFAULT_DELIVERY_TIMEOUT_SECONDS, DEFAULT_HOST, DEFAULT_PORT, type LogLevel, type MockServerOptions } from './config.js';
+import { startMockServer, type MockServer } from './server.js';
+
+/** Invalid flag or environment values exit with 2, the usual code for usage errors. */
+const USAGE_ERROR = 2;
+
+type Parser<T> = (value: string) => T;
+
+const integer: Parser<number> = (value) => {
+  if (!/^\d+$/.test(value.trim())) throw new ConfigError(`${JSON.stringify(value)} is not a whole number`);
+  return Number(value);
+};
+const number: Parser<number> = (value) => {
+  const parsed = value.trim() === '' ? Number.NaN : Number(value);
+  if (!Number.isFinite(parsed)) throw new ConfigError(`${JSON.stringify(value)} is not a number`);
+  return parsed;
+};
+const boolean: Parser<boolean> = (value) => {
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no|)$/i.test(value)) return false;
+  throw new ConfigError(`${JSON.stringify(value)} is not 1 or 0`);
+};
+const tokenList: Parser<string[]> = (value) => value.split(',').map((token) => token.trim()).filter(Boolean);
+
+/** Commander reports a parser's message as part of its own "option ... is invalid" line. */
+const flag =
+  <T>(parse: Parser<T>) =>
+  (value: string): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+
+/** The TITAN_MOCK_* variables; flags given on the command line win over them. */
+function fromEnvironment(env: NodeJS.ProcessEnv): MockServerOptions {
+  const options: MockServerOptions = {};
+  const read = <T>(name: string, parse: Parser<T>, apply: (value: T) => void) => {
+    const value = env[name];
+    if (value === undefined) return;
+    try {
+      apply(parse(value));
+    } catch (error) {
+      throw new ConfigError(`environment variable ${name}: ${(error as Error).message}`);
+    }
+  };
+  read('TITAN_MOCK_PORT', integer, (v) => (options.port = v));
+  read('TITAN_MOCK_HOST', String, (v) => (options.host = v));
+  read('TITAN_MOCK_TOKENS', tokenList, (v) => (options.tokens = v));
+  read('TITAN_MOCK_ALLOW_PRIVATE_URLS', boolean, (v) => (options.allowPrivateUrls = v));
+  read('TITAN_MOCK_TIME_SCALE', number, (v) => (options.timeScale = v));
+  read('TITAN_MOCK_DELIVERY_TIMEOUT', number, (v) => (options.deliveryTimeout = v));
+  read('TITAN_MOCK_LOG_LEVEL', String, (v) => (options.logLevel = v as LogLevel));
+  return options;
+}
+
+function parseArguments(argv: string[]): MockServerOptions {
+  const program = new Command('titan-mock-server')
+    .description('A local Titan webhooks API that delivers signed events with retries, plus a control API for tests.')
+    .option('--port <port>', `port to listen on, 0 for any free port (default ${DEFAULT_PORT}; env TITAN_MOCK_PORT)`, flag(integer))
+    .option('--host <host>', `address to listen on (default ${DEFAULT_HOST}; env TITAN_MOCK_HOST)`)
+    .option(
+      '--token <token>',
+      'an API token, its own account with scope *; repeat for more accounts (default one random titan_dev_... token; env TITAN_MOCK_TOKENS, comma-separated)',
+      (value: string, previous: string[] = []) => [...previous, ...flag(tokenList)(value)],
+    )
+    .option('--allow-private-urls', 'allow http and private, loopback and local URLs, for local receivers (env TITAN_MOCK_ALLOW_PRIVATE_URLS=1)')
+    .option('--time-scale <factor>', 'multiply every retry wait, 0.01 turns 5 s into 50 ms (default 1; env TITAN_MOCK_TIME_SCALE)', flag(number))
+    .option(
+      '--delivery-timeout <seconds>',
+      `seconds per delivery attempt (default ${DEFAULT_DELIVERY_TIMEOUT_SECONDS}; env TITAN_MOCK_DELIVERY_TIMEOUT)`,
+      flag(number),
+    )
+    .option('--log-level <level>', 'pino log level of the logs on stderr (default info; env TITAN_MOCK_LOG_LEVEL)')
+    .exitOverride();
+  program.parse(argv);
+  const flags = program.opts<{
+    port?: number;
+    host?: string;
+    token?: string[];
+    allowPrivateUrls?: boolean;
+    timeScale?: number;
+    deliveryTimeout?: number;
+    logLevel?: LogLevel;
+  }>();
+  const options: MockServerOptions = { logLevel: 'info', ...fromEnvironment(process.env) };
+  if (flags.port !== undefined) options.port = flags.port;
+  if (flags.host !== undefined) options.host = flags.host;
+  if (flags.token !== undefined) options.tokens = flags.token;
+  if (flags.allowPrivateUrls) options.allowPrivateUrls = true;
+  if (flags.timeScale !== undefined) options.timeScale = flags.timeScale;
+  if (flags.deliveryTimeout !== undefined) options.deliveryTimeout = flags.deliveryTimeout;
+  if (flags.logLevel !== undefined) options.logLevel = flags.logLevel;
+  return options;
+}
+
+function stopOnSignals(server: MockServer): void {
+  let stopping = false;
+  const stop = () => {
+    // A second signal means "now": skip waiting for attempts on the wire.
+    if (stopping) process.exit(1);
+    stopping = true;
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`titan-mock-server: error while stopping: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+async function main(): Promise<void> {
+  let server: MockServer;
+  try {
+    server = await startMockServer(parseArguments(process.argv));
+  } catch (error) {
+    // Commander has already printed its message (or the help, which exits 0).
+    if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_ERROR);
+    if (error instanceof ConfigError) {
+      process.stderr.write(`titan-mock-server: ${error.message}\n`);
+      process.exit(USAGE_ERROR);
+    }
+    process.stderr.write(`titan-mock-server: cannot start: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+  stopOnSignals(server);
+  process.stdout.write(JSON.stringify({ url: server.url, token: server.token, tokens: server.tokens }) + '\n');
+}
+
+void main();

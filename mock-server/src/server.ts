@@ -1,0 +1,105 @@
+/** startMockServer: wires store, delivery engine and app, listens, and hands back a test-friendly handle. */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { destination, pino } from 'pino';
+import {
+  createMockControl,
+  type Delivery,
+  type DeliveryFilter,
+  type EmitResult,
+  type EventName,
+  type EventPayloads,
+} from '@titan-webhooks/sdk';
+import { createAccounts } from './api/auth.js';
+import { createApp } from './api/app.js';
+import { WebhookStore } from './api/webhook-store.js';
+import { resolveConfig, type MockServerOptions } from './config.js';
+import { createDeliveryEngine } from './delivery/index.js';
+
+/** What `waitForDeliveries` waits for: `count` (default 1) matching deliveries that are no longer pending. */
+export type WaitForDeliveriesFilter = DeliveryFilter & {
+  count?: number;
+  /** False: resolve as soon as `count` matching deliveries exist, settled or not. */
+  settled?: boolean;
+};
+
+export interface MockServer {
+  /** `http://<host>:<port>`, without a trailing slash. */
+  url: string;
+  /** The first token; emit, deliveries, waitForDeliveries and reset act on its account. */
+  token: string;
+  /** Every token, in the order given. */
+  tokens: string[];
+  port: number;
+  /** Stops accepting requests, lets attempts on the wire finish (at most 5 s) and frees the port. */
+  close(): Promise<void>;
+  emit<E extends EventName>(event: E, payload?: EventPayloads[E], session?: string): Promise<EmitResult<E>>;
+  deliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
+  /** Rejects after `timeoutMs` (default 5000) with what was found so far in the message. */
+  waitForDeliveries(filter: WaitForDeliveriesFilter, timeoutMs?: number): Promise<Delivery[]>;
+  /** Removes the account's webhooks and deliveries. */
+  reset(): Promise<void>;
+}
+
+/** How long close() lets attempts on the wire finish. */
+const CLOSE_GRACE_MS = 5000;
+
+const hostInUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const config = resolveConfig(options);
+  const logger = pino({ name: 'titan-mock-server', level: config.logLevel }, destination({ dest: 2, sync: true }));
+  const store = new WebhookStore();
+  const engine = createDeliveryEngine({
+    webhooks: store,
+    timeScale: config.timeScale,
+    deliveryTimeoutMs: config.deliveryTimeoutMs,
+    allowPrivateUrls: config.allowPrivateUrls,
+    logger: logger.child({ component: 'delivery' }),
+  });
+  const accounts = createAccounts(config.tokens);
+  const app = createApp({ accounts, store, engine, allowPrivateUrls: config.allowPrivateUrls, rateLimit: config.rateLimit, logger });
+
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  }).catch(async (error: unknown) => {
+    await engine.close(0);
+    throw error;
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${hostInUrl(config.host)}:${port}`;
+  const [first] = config.tokens;
+  const token = first!.token;
+  const account = accounts.ofToken(token);
+  // The handle goes through the control API like any client would, so tests exercise the real thing.
+  const control = createMockControl({ baseUrl: url, token, retry: false });
+  logger.info({ url, allowPrivateUrls: config.allowPrivateUrls, timeScale: config.timeScale }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+      await engine.close(CLOSE_GRACE_MS);
+      server.closeAllConnections();
+      await stopped;
+      logger.info('closed');
+    })());
+
+  return {
+    url,
+    token,
+    tokens: config.tokens.map((spec) => spec.token),
+    port,
+    close,
+    emit: (event, payload, session) => control.emit(event, payload, session),
+    deliveries: (filter) => control.deliveries(filter),
+    // Straight to the engine: it resolves on change, where polling over HTTP would add latency.
+    waitForDeliveries: (filter, timeoutMs = 5000) => engine.waitFor(account.id, filter, timeoutMs),
+    reset: () => control.reset(),
+  };
+}
