@@ -4,5 +4,8 @@ export type BinaryLike = string | Uint8Array;
 /** HMAC-SHA256 of `data` keyed with `key` (UTF-8). */
 export type HmacSha256 = (key: string, data: BinaryLike) => Promise<Uint8Array>;
 
-/** Whether `digest` is the HMAC-SHA256 of `data` under `key`, compared in constant time. */
+/**
+ * Whether `digest` is the HMAC-SHA256 of `data` under `key`, compared in constant time. Never
+ * rejects: an unusable key or input compares as not equal, so verifiers need no catch on their hot path.
+ */
 export type HmacSha256Equals = (key: string, data: BinaryLike, digest: Uint8Array) => Promise<boolean>;

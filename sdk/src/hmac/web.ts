@@ -27,5 +27,10 @@ export const hmacSha256: HmacSha256 = async (key, data) =>
   new Uint8Array(await crypto.subtle.sign('HMAC', await importKey(key), toBytes(data)));
 
 // crypto.subtle.verify compares in constant time.
-export const hmacSha256Equals: HmacSha256Equals = async (key, data, digest) =>
-  crypto.subtle.verify('HMAC', await importKey(key), toBytes(digest), toBytes(data));
+export const hmacSha256Equals: HmacSha256Equals = async (key, data, digest) => {
+  try {
+    return await crypto.subtle.verify('HMAC', await importKey(key), toBytes(digest), toBytes(data));
+  } catch {
+    return false;
+  }
+};
