@@ -1,0 +1,47 @@
+// Emit cost must follow the matching webhooks, not all webhooks: the engine is measured directly,
+// with a receiver that answers at once so that deliveries do not pile up.
+import { createServer } from 'node:http';
+import { createEvent } from '@titan-webhooks/sdk';
+import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
+import type { StoredWebhook } from '../mock-server/src/model.js';
+import { silentLogger, storedWebhook } from './fixtures.js';
+import { close, listen } from './http-load.js';
+import { figure, percentile, type Bench } from './lib.js';
+
+async function emitLatencies(total: number, matching: number, url: string): Promise<number[]> {
+  const webhooks = new Map<number, StoredWebhook>();
+  const engine = createDeliveryEngine({ webhooks, timeScale: 1, deliveryTimeoutMs: 10_000, allowPrivateUrls: true, logger: silentLogger });
+  for (let i = 0; i < total; i++) {
+    const hook = storedWebhook({ url, events: [i < matching ? 'message.received' : 'session.status'] });
+    webhooks.set(hook.id, hook);
+    engine.webhookChanged(undefined, hook);
+  }
+  const latencies: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const event = createEvent('message.received');
+    const start = performance.now();
+    const deliveries = engine.emit('bench', event);
+    latencies.push(performance.now() - start);
+    if (deliveries.length !== matching) throw new Error(`expected ${matching} deliveries, got ${deliveries.length}`);
+    if (i % 20 === 19) await engine.waitFor('bench', { count: (i + 1) * matching }, 30_000);
+  }
+  await engine.close(5_000);
+  return latencies.slice(50);
+}
+
+export const emitLatencyBench: Bench = {
+  name: 'emit latency',
+  async run() {
+    const receiver = createServer((req, res) => {
+      req.resume();
+      res.writeHead(204).end();
+    });
+    const url = (await listen(receiver)) + '/hook';
+    const small = percentile(await emitLatencies(100, 100, url), 50);
+    const large = percentile(await emitLatencies(100_000, 100, url), 50);
+    await close(receiver);
+    return [
+      figure({ name: 'emit p50 latency, 100,000 webhooks of which 100 match', value: large, unit: 'ms', baseline: '100 webhooks in all', baselineValue: small, target: '<= 2', atMost: 2 }),
+    ];
+  },
+};
