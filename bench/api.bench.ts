@@ -26,8 +26,7 @@ export const apiBench: Bench = {
       { method: 'GET' as const, path: `/api/webhooks/${created.data.id}`, headers },
     ];
     const [ours, baseline] = await interleaved(
-      () => requestsPerSecond({ url: mock.url, requests }),
-      () => requestsPerSecond({ url: bareUrl, requests }),
+      [() => requestsPerSecond({ url: mock.url, requests }), () => requestsPerSecond({ url: bareUrl, requests })],
       2,
     );
     await close(bare);

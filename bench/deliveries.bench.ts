@@ -62,7 +62,7 @@ export const deliveriesBench: Bench = {
       return perSecond;
     };
 
-    const [ours, bare] = await interleaved(engineRun, bareRun, 2);
+    const [ours, bare] = await interleaved([engineRun, bareRun], 2);
     await close(receiver);
     return [
       figure({ name: 'mock server deliveries/s to a bare node:http receiver', value: ours, unit: 'deliveries/s', baseline: `bare undici loop, same signed bodies, concurrency ${WEBHOOKS * PER_WEBHOOK_CONCURRENCY}`, baselineValue: bare, target: '>= 0.6', atLeast: 0.6 }),

@@ -15,17 +15,19 @@ export interface LoadOptions {
 
 /** Requests per second that autocannon sustains against `url`; throws if any request failed. */
 export async function requestsPerSecond(options: LoadOptions): Promise<number> {
+  // autocannon sets Content-Length itself; a second one makes every request hang unanswered.
+  const { 'content-length': _length, ...headers } = options.headers ?? {};
   const result = await autocannon({
     url: options.url,
     method: options.method ?? 'GET',
-    headers: options.headers,
+    headers,
     body: options.body,
     requests: options.requests,
     connections: options.connections ?? 20,
     duration: options.durationSeconds ?? 4,
   });
-  if (result.errors > 0 || result.non2xx > 0) {
-    throw new Error(`load run had ${result.errors} errors and ${result.non2xx} non-2xx answers`);
+  if (result.errors > 0 || result.non2xx > 0 || result['2xx'] === 0) {
+    throw new Error(`load run had ${result.errors} errors, ${result.non2xx} non-2xx and ${result['2xx']} 2xx answers`);
   }
   return result.requests.average;
 }

@@ -33,15 +33,16 @@ export async function opsPerSecond(fn: () => unknown, durationMs = 1500, batch =
   return (ops * 1000) / (now - start);
 }
 
-/** Runs `a` and `b` alternately `rounds` times and returns each one's median, to cancel drift between them. */
-export async function interleaved(a: () => Promise<number>, b: () => Promise<number>, rounds = 3): Promise<[number, number]> {
-  const as: number[] = [];
-  const bs: number[] = [];
+/** Runs the measurements in turn `rounds` times and returns each one's median, to cancel drift between them. */
+export async function interleaved<const T extends readonly (() => Promise<number>)[]>(
+  measurements: T,
+  rounds = 3,
+): Promise<{ [K in keyof T]: number }> {
+  const samples = measurements.map(() => [] as number[]);
   for (let i = 0; i < rounds; i++) {
-    as.push(await a());
-    bs.push(await b());
+    for (const [j, measure] of measurements.entries()) samples[j]!.push(await measure());
   }
-  return [median(as), median(bs)];
+  return samples.map(median) as { [K in keyof T]: number };
 }
 
 export function median(values: number[]): number {

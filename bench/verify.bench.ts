@@ -20,11 +20,11 @@ export const verifyBench: Bench = {
     if (!bare() || !(await verifySignature(body, header, key)) || !(await octokitVerify(key, body, header))) {
       throw new Error('a verifier rejected a valid signature');
     }
-    const [ours, baseline] = await interleaved(
+    const [ours, baseline, octokit] = await interleaved([
       () => opsPerSecond(() => verifySignature(body, header, key)),
       () => opsPerSecond(bare),
-    );
-    const octokit = await opsPerSecond(() => octokitVerify(key, body, header));
+      () => opsPerSecond(() => octokitVerify(key, body, header)),
+    ]);
     return [
       figure({ name: 'verifySignature ops/s, 1 KB body', value: ours, unit: 'ops/s', baseline: 'bare createHmac + timingSafeEqual loop', baselineValue: baseline, target: '>= 0.85', atLeast: 0.85 }),
       figure({ name: 'verifySignature vs @octokit/webhooks-methods verify', value: ours, unit: 'ops/s', baseline: '@octokit/webhooks-methods verify', baselineValue: octokit, target: '> 1 (ahead)', atLeast: 1.0000001 }),

@@ -14,15 +14,20 @@ for (let i = 0; i < 16; i++) {
   NIBBLE[HEX.toUpperCase().charCodeAt(i)] = i;
 }
 
+/** Whether `hex` is made only of hex digits (either case), checked without allocating. */
+export function isHex(hex: string): boolean {
+  for (let i = 0; i < hex.length; i++) if ((NIBBLE[hex.charCodeAt(i)] ?? -1) < 0) return false;
+  return true;
+}
+
 /**
- * The bytes of the even-length hex string `hex` from `start` on (either case), or null if it is not
- * hex. One pass with a lookup table: every receiver calls this per delivery (see bench/verify).
+ * The bytes of the even-length hex string `hex` (either case), or null if it is not hex. One pass
+ * with a lookup table: the Web Crypto verifier calls this per delivery.
  */
-export function fromHex(hex: string, start = 0): Uint8Array | null {
-  const length = hex.length - start;
-  if (length < 0 || length % 2 !== 0) return null;
-  const bytes = new Uint8Array(length / 2);
-  for (let i = 0, j = start; i < bytes.length; i++, j += 2) {
+export function fromHex(hex: string): Uint8Array | null {
+  if (hex.length % 2 !== 0) return null;
+  const bytes = new Uint8Array(hex.length / 2);
+  for (let i = 0, j = 0; i < bytes.length; i++, j += 2) {
     const high = NIBBLE[hex.charCodeAt(j)] ?? -1;
     const low = NIBBLE[hex.charCodeAt(j + 1)] ?? -1;
     if ((high | low) < 0) return null;

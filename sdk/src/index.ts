@@ -21,7 +21,7 @@ export type { Delivery, DeliveryAttempt, DeliveryFilter, DeliveryStatus, EmitRes
 export { SIGNATURE_PREFIX, signPayload } from './signing.js';
 export { hmacSha256, hmacSha256Equals } from '#hmac';
 export type { BinaryLike } from './hmac/hmac.js';
-export { fromHex, toHex } from './hex.js';
+export { fromHex, isHex, toHex } from './hex.js';
 export { buildTestDelivery, createEvent, deliveryHeaders, DELIVERY_USER_AGENT } from './delivery.js';
 export type { DeliveryHeaderFields, EventOptions, TestDelivery, TestDeliveryOptions } from './delivery.js';
 export { newDeliveryId, newEventId } from './ids.js';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { buildTestDelivery, EVENT_EXAMPLES, EVENT_NAMES, signPayload, DELIVERY_USER_AGENT } from '@titan-webhooks/sdk';
+import { buildTestDelivery, EVENT_EXAMPLES, EVENT_NAMES, hmacSha256Equals, signPayload, DELIVERY_USER_AGENT } from '@titan-webhooks/sdk';
 import * as web from '../../sdk/dist/hmac/web.cjs';
 import { validVectors } from '../helpers/vectors';
 
@@ -14,10 +14,30 @@ describe('signPayload', () => {
   });
 
   test.each(validVectors)('the Web Crypto back end agrees with the vector: $name', async ({ body, hmacKey, signature }) => {
-    const digest = await web.hmacSha256(hmacKey, body);
-    expect('sha256=' + Buffer.from(digest).toString('hex')).toBe(signature);
+    const digest = Buffer.from(await web.hmacSha256(hmacKey, body)).toString('hex');
+    expect('sha256=' + digest).toBe(signature);
     expect(await web.hmacSha256Equals(hmacKey, body, digest)).toBe(true);
+    expect(await web.hmacSha256Equals(hmacKey, body, digest.toUpperCase())).toBe(true);
     expect(await web.hmacSha256Equals(hmacKey + 'x', body, digest)).toBe(false);
+    expect(await web.hmacSha256Equals(hmacKey, body, digest.slice(0, 63) + 'g')).toBe(false);
+  });
+});
+
+describe('hmacSha256Equals (node:crypto back end)', () => {
+  const [vector] = validVectors;
+  const hex = vector!.signature.slice('sha256='.length);
+
+  test.each([
+    ['the digest', hex, true],
+    ['the digest in uppercase', hex.toUpperCase(), true],
+    ['another digest', hex.slice(0, 63) + (hex.endsWith('0') ? '1' : '0'), false],
+    ['a non-hex last digit', hex.slice(0, 63) + 'g', false],
+    ['a non-hex first digit', 'z' + hex.slice(1), false],
+    ['one digit short', hex.slice(0, 63), false],
+    ['one digit too many', hex + '0', false],
+    ['nothing', '', false],
+  ])('%s -> %s', async (_name, digest, expected) => {
+    expect(await hmacSha256Equals(vector!.hmacKey, vector!.body, digest)).toBe(expected);
   });
 });
 

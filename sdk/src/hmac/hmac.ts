@@ -5,7 +5,9 @@ export type BinaryLike = string | Uint8Array;
 export type HmacSha256 = (key: string, data: BinaryLike) => Promise<Uint8Array>;
 
 /**
- * Whether `digest` is the HMAC-SHA256 of `data` under `key`, compared in constant time. Never
- * rejects: an unusable key or input compares as not equal, so verifiers need no catch on their hot path.
+ * Whether `hexDigest` (64 hex digits, either case) is the HMAC-SHA256 of `data` under `key`,
+ * compared in constant time. Hex rather than bytes because that is what the signature header carries
+ * and what node:crypto digests fastest. Never rejects: malformed hex or an unusable key compares as
+ * not equal, so verifiers need no catch on their hot path.
  */
-export type HmacSha256Equals = (key: string, data: BinaryLike, digest: Uint8Array) => Promise<boolean>;
+export type HmacSha256Equals = (key: string, data: BinaryLike, hexDigest: string) => Promise<boolean>;

@@ -1,3 +1,4 @@
+import { fromHex } from '../hex.js';
 import type { BinaryLike, HmacSha256, HmacSha256Equals } from './hmac.js';
 
 const encoder = new TextEncoder();
@@ -27,7 +28,9 @@ export const hmacSha256: HmacSha256 = async (key, data) =>
   new Uint8Array(await crypto.subtle.sign('HMAC', await importKey(key), toBytes(data)));
 
 // crypto.subtle.verify compares in constant time.
-export const hmacSha256Equals: HmacSha256Equals = async (key, data, digest) => {
+export const hmacSha256Equals: HmacSha256Equals = async (key, data, hexDigest) => {
+  const digest = fromHex(hexDigest);
+  if (digest === null) return false;
   try {
     return await crypto.subtle.verify('HMAC', await importKey(key), toBytes(digest), toBytes(data));
   } catch {
