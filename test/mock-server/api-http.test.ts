@@ -137,6 +137,12 @@ describe('rate limit', () => {
       expect(Number(res.headers['retry-after'])).toBeLessThanOrEqual(30);
       expect(res.headers['x-ratelimit-remaining']).toBe('0');
       expect((await call(limited.url, 'GET', '/api/webhooks', { token: 't2' })).status).toBe(200);
+      // The control API stays open to a token over its /api budget, and carries no rate-limit headers.
+      for (let i = 0; i < 5; i++) {
+        const control = await call(limited.url, 'GET', '/_mock/deliveries', { token: 't1' });
+        expect(control.status).toBe(200);
+        expect(control.headers['x-ratelimit-limit']).toBeUndefined();
+      }
     } finally {
       await limited.close();
     }
