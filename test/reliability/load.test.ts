@@ -16,7 +16,7 @@ let receiverUrl: string;
 const seen = new Map<string, number[]>();
 
 beforeAll(async () => {
-  mock = await startMockServer({ port: 0, allowPrivateUrls: true, timeScale: 0.001, logLevel: 'silent', rateLimit: { limit: 1_000_000, windowMs: 60_000 } });
+  mock = await startMockServer({ port: 0, allowPrivateUrls: true, timeScale: 0.001, logLevel: 'silent' });
   receiver = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
@@ -45,12 +45,14 @@ test(`${EVENTS} events x ${WEBHOOKS} webhooks with 10% random failures: none los
   }
   const pathOf = new Map(hooks.map((h, i) => [h.id, `/w${i}`]));
 
+  // Problems are collected and asserted once: 100,000 expect() calls would dominate the run.
+  const problems: string[] = [];
   let next = 0;
   const emitters = Array.from({ length: 32 }, async () => {
     while (next < EVENTS) {
       next += 1;
-      const { deliveries } = await mock.emit('message.received');
-      expect(deliveries).toHaveLength(WEBHOOKS);
+      const { event, deliveries } = await mock.emit('message.received');
+      if (deliveries.length !== WEBHOOKS) problems.push(`${event.id}: ${deliveries.length} deliveries`);
     }
   });
   await Promise.all(emitters);
@@ -61,22 +63,21 @@ test(`${EVENTS} events x ${WEBHOOKS} webhooks with 10% random failures: none los
 
   let failed = 0;
   for (const delivery of deliveries) {
-    const statuses = delivery.attempts.map((a) => a.statusCode);
-    const answered = seen.get(`${delivery.eventId} ${pathOf.get(delivery.webhookId)}`) ?? [];
+    const statuses = delivery.attempts.map((a) => a.statusCode).join(',');
     // The receiver saw exactly the attempts the mock recorded, in order.
-    expect(answered).toEqual(statuses);
-    if (delivery.status === 'succeeded') {
-      expect(statuses.at(-1)).toBe(200);
-      expect(statuses.slice(0, -1).every((s) => s === 500)).toBe(true);
-    } else {
-      expect(delivery.status).toBe('failed');
-      expect(statuses).toEqual(Array(RETRIES + 1).fill(500));
-      failed += 1;
+    const answered = (seen.get(`${delivery.eventId} ${pathOf.get(delivery.webhookId)}`) ?? []).join(',');
+    if (answered !== statuses) problems.push(`${delivery.id}: receiver saw [${answered}], mock recorded [${statuses}]`);
+    // Retried after each 500, done at the first 200, or failed after every owed attempt.
+    const owed = delivery.status === 'succeeded' ? /^(500,)*200$/ : new RegExp(`^500(,500){${RETRIES}}$`);
+    if (!['succeeded', 'failed'].includes(delivery.status) || !owed.test(statuses)) {
+      problems.push(`${delivery.id}: ${delivery.status} after [${statuses}]`);
     }
+    if (delivery.status === 'failed') failed += 1;
   }
-  // Each (event, webhook) succeeded at most once, and the receiver saw no request the mock did not record.
-  const successes = [...seen.values()].filter((s) => s.includes(200));
-  expect(successes.every((s) => s.filter((x) => x === 200).length === 1)).toBe(true);
+  expect(problems).toEqual([]);
+  // The receiver saw no (event, webhook) the mock did not record, and none succeeded twice.
   expect(seen.size).toBe(EVENTS * WEBHOOKS);
+  expect([...seen.values()].filter((s) => s.filter((x) => x === 200).length > 1)).toEqual([]);
+  // 0.1^4 of 100,000: about 10 deliveries fail all four tries.
   expect(failed).toBeLessThan(EVENTS * WEBHOOKS * 0.001);
 }, 300_000);
