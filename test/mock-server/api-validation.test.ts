@@ -106,6 +106,18 @@ describe('create rejects', () => {
     );
   });
 
+  test('pattern failures are explained in words, not as regular expressions', async () => {
+    const res = await create({ url: 'http://93.184.216.34/hook', session: 'my session', headers: [header('Host'), header('X-App', 'a\r\nX-Injected: 1')] });
+    expect(res.body.details).toEqual(
+      expect.arrayContaining([
+        { path: '/url', message: 'must be an https URL' },
+        { path: '/session', message: "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit or must be null" },
+        { path: '/headers/0/name', message: expect.stringMatching(/^must be an HTTP header name other than .*host/) },
+        { path: '/headers/1/value', message: 'must not contain CR, LF or NUL' },
+      ]),
+    );
+  });
+
   test('an unknown-field detail names the field', async () => {
     const res = await create({ url: URL, hmac_key: KEY });
     expect(res.body.details).toEqual([{ path: '/hmac_key', message: 'is not a known field' }]);

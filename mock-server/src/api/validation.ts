@@ -70,6 +70,12 @@ function describe(error: ErrorObject): ErrorDetail {
       return { path: error.instancePath, message: `must be one of ${(params.allowedValues as unknown[]).join(', ')}` };
     case 'const':
       return { path: error.instancePath, message: `must be ${JSON.stringify(params.allowedValue)}` };
+    case 'pattern': {
+      // The contract words its patterns for people with x-pattern-message; a raw regex is the fallback.
+      const custom = (error.parentSchema as { 'x-pattern-message'?: unknown } | undefined)?.['x-pattern-message'];
+      if (typeof custom === 'string') return { path: error.instancePath, message: custom };
+      break;
+    }
     case 'not': {
       const description = (error.schema as { description?: unknown } | undefined)?.description;
       if (typeof description === 'string') return { path: error.instancePath, message: description.replace(/\.$/, '') };
