@@ -3,7 +3,7 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/test/deno/', '/test/types/'],
+  testPathIgnorePatterns: ['/node_modules/', '/test/deno/', '/test/bun/', '/test/types/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true, esModuleInterop: true, target: 'es2022', resolveJsonModule: true } }],
   },
