@@ -1,4 +1,4 @@
-import { TitanNetworkError } from './errors.js';
+import { TitanApiError, TitanNetworkError } from './errors.js';
 import { parseRetryAfter } from './retry-after.js';
 
 export interface RetryOptions {
@@ -17,14 +17,16 @@ export interface HttpOptions {
   fetch?: typeof fetch;
   /** Timeout of each try in ms; default 30000. */
   timeoutMs?: number;
-  /** Retries of idempotent requests (GET, PUT, DELETE) on 429, 5xx and network errors; `false` turns them off. */
+  /** Retries of idempotent requests (GET, PUT, DELETE) on 408, 425, 429, 5xx and network errors; `false` turns them off. */
   retry?: RetryOptions | false;
 }
 
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE', 'OPTIONS']);
-const RETRYABLE_STATUS = new Set([408, 425, 429, 500, 502, 503, 504]);
 
-/** A fetch with a timeout per try and retries with full-jitter backoff that honour `Retry-After`. */
+/**
+ * A fetch with a timeout per try (body included) and retries with full-jitter backoff that honour
+ * `Retry-After`. Responses come back buffered.
+ */
 export function createPolicyFetch(options: HttpOptions): (request: Request) => Promise<Response> {
   const baseFetch = options.fetch ?? globalThis.fetch;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -38,31 +40,40 @@ export function createPolicyFetch(options: HttpOptions): (request: Request) => P
     const canRetry = IDEMPOTENT.has(request.method) ? retries : 0;
     for (let attempt = 0; ; attempt++) {
       const isLast = attempt >= canRetry;
-      const tryRequest = isLast ? request : request.clone();
-      let waitMs: number;
+      let response: Response;
       try {
-        const response = await fetchWithTimeout(baseFetch, tryRequest, timeoutMs);
-        if (isLast || !RETRYABLE_STATUS.has(response.status)) return response;
-        const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-        if (retryAfter !== null && retryAfter > maxRetryAfterMs) return response;
-        waitMs = Math.max(retryAfter ?? 0, backoff(attempt, baseDelayMs, maxDelayMs));
-        await response.body?.cancel();
+        response = await fetchWithTimeout(baseFetch, isLast ? request : request.clone(), timeoutMs);
       } catch (error) {
         if (isLast || request.signal.aborted) throw error;
-        waitMs = backoff(attempt, baseDelayMs, maxDelayMs);
+        await sleep(backoff(attempt, baseDelayMs, maxDelayMs), request.signal);
+        continue;
       }
-      await sleep(waitMs, request.signal);
+      if (isLast || !isRetryable(response.status)) return readable(response);
+      const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+      if (retryAfter !== null && retryAfter > maxRetryAfterMs) return readable(response);
+      await sleep(Math.max(retryAfter ?? 0, backoff(attempt, baseDelayMs, maxDelayMs)), request.signal);
     }
   };
 }
 
+const isRetryable = (status: number) => status === 408 || status === 425 || status === 429 || status >= 500;
+
+// Statuses whose Response may not carry a body, even an empty one.
+const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
+
+/** One try, body included: the timeout and the caller's signal cover the whole exchange. */
 async function fetchWithTimeout(baseFetch: typeof fetch, request: Request, timeoutMs: number): Promise<Response> {
+  if (request.signal.aborted) throw request.signal.reason;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
   const onAbort = () => timeout.abort(request.signal.reason);
   request.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    return await baseFetch(new Request(request, { signal: timeout.signal }));
+    const response = await baseFetch(new Request(request, { signal: timeout.signal }));
+    // Buffered here, under the same timer: a server that stalls mid-body must not hang the call.
+    const body = await response.arrayBuffer();
+    const { status, statusText, headers } = response;
+    return new Response(NULL_BODY_STATUS.has(status) ? null : body, { status, statusText, headers });
   } catch (error) {
     if (request.signal.aborted) throw request.signal.reason ?? error;
     const timedOut = timeout.signal.aborted;
@@ -72,6 +83,19 @@ async function fetchWithTimeout(baseFetch: typeof fetch, request: Request, timeo
     clearTimeout(timer);
     request.signal.removeEventListener('abort', onAbort);
   }
+}
+
+/** A 2xx whose body is not JSON is the API's fault, reported with its real status and text. */
+async function readable(response: Response): Promise<Response> {
+  if (!response.ok) return response;
+  const text = await response.clone().text();
+  if (text === '') return response;
+  try {
+    JSON.parse(text);
+  } catch {
+    throw new TitanApiError(response.status, text);
+  }
+  return response;
 }
 
 function backoff(attempt: number, baseDelayMs: number, maxDelayMs: number): number {

@@ -10,5 +10,7 @@ export const SIGNATURE_PREFIX = 'sha256=';
  * `hmacKey`. Sign the exact bytes you send; re-serialised JSON is a different body.
  */
 export async function signPayload(rawBody: BinaryLike, hmacKey: string): Promise<string> {
+  // Web Crypto cannot import an empty key; refusing it everywhere keeps every runtime's answer the same.
+  if (typeof hmacKey !== 'string' || hmacKey.length === 0) throw new TypeError('signPayload: hmacKey must be a non-empty string');
   return SIGNATURE_PREFIX + toHex(await hmacSha256(hmacKey, rawBody));
 }

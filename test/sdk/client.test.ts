@@ -86,14 +86,16 @@ describe('errors', () => {
     await expect(client().webhooks.get(7)).rejects.toMatchObject({ status: 404, code: 'not_found' });
   });
 
-  test('a 2xx body that is not JSON or has no data throws TitanApiError', async () => {
+  test('a 2xx body that is not JSON or has no data throws TitanApiError with the real status and body', async () => {
     server.handle((_req, res) => sendJson(res, 200, { webhooks: [] }));
-    await expect(client().webhooks.list()).rejects.toBeInstanceOf(TitanApiError);
+    await expect(client().webhooks.list()).rejects.toMatchObject({ status: 200, body: { webhooks: [] } });
     server.handle((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' });
+      res.writeHead(201, { 'content-type': 'application/json' });
       res.end('{not json');
     });
-    await expect(client().webhooks.list()).rejects.toBeInstanceOf(TitanApiError);
+    const error = await client().webhooks.create({ url: webhook.url }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TitanApiError);
+    expect(error).toMatchObject({ status: 201, code: 'http_201', body: '{not json' });
   });
 });
 
@@ -149,6 +151,37 @@ describe('retries, timeouts and abort', () => {
     expect(error).toBeInstanceOf(TitanNetworkError);
     expect(error).toMatchObject({ timedOut: true });
     expect((error as Error).message).toMatch(/timed out after 200 ms/);
+  });
+
+  test('any 5xx is retried for idempotent calls, 501 included', async () => {
+    let calls = 0;
+    server.handle((_req, res) => {
+      calls += 1;
+      if (calls === 1) return sendJson(res, 501, { error: 'not implemented', code: 'internal_error' });
+      sendJson(res, 200, { data: { success: true, message: 'webhook deleted' } });
+    });
+    expect(await client().webhooks.delete(42)).toEqual({ success: true, message: 'webhook deleted' });
+    expect(calls).toBe(2);
+  });
+
+  test('timeoutMs also bounds a body that stalls after the headers', async () => {
+    server.handle((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"data": [');
+    });
+    const started = Date.now();
+    const error = await client({ timeoutMs: 300, retry: false }).webhooks.list().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TitanNetworkError);
+    expect(error).toMatchObject({ timedOut: true });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  test('an already aborted signal sends nothing and rejects with its reason', async () => {
+    server.handle((_req, res) => sendJson(res, 200, { data: stored }));
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled before it started'));
+    await expect(client().webhooks.get(42, { signal: controller.signal })).rejects.toThrow('cancelled before it started');
+    expect(server.requests).toHaveLength(0);
   });
 
   test('an AbortSignal cancels the request and its retries', async () => {

@@ -8,6 +8,10 @@ describe('signPayload', () => {
     expect(await signPayload(body, hmacKey)).toBe(signature);
   });
 
+  test('an empty key is refused on every runtime (Web Crypto cannot use one)', async () => {
+    await expect(signPayload('{}', '')).rejects.toThrow(TypeError);
+  });
+
   test('a string body is signed as its UTF-8 bytes', async () => {
     const [vector] = validVectors.filter((v) => v.name === 'unicode body');
     expect(await signPayload(new TextDecoder().decode(vector!.body), vector!.hmacKey)).toBe(vector!.signature);
