@@ -4,7 +4,8 @@ import type { RawBody } from './signature.js';
 
 const EVENTS: ReadonlySet<string> = new Set(EVENT_NAMES);
 // Strict UTF-8: a body that is not text cannot be JSON, and silently replacing bytes would hide that.
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// A BOM is kept, so that bytes and the same body as a string get the same answer (JSON has no BOM).
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 // ISO 8601 date-time with a zone, as Titan sends it; Date.parse alone would accept "1" or "March 7".
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
@@ -41,7 +42,7 @@ export function toEvent(body: unknown, receivedAt: Date): Envelope {
 
   const { id, timestamp, payload } = body;
   if (typeof id !== 'string' || !id.startsWith('evt_')) invalid('"id" is not an event id (evt_...)');
-  if (typeof timestamp !== 'string' || !ISO_DATE_TIME.test(timestamp) || Number.isNaN(Date.parse(timestamp))) {
+  if (typeof timestamp !== 'string' || !ISO_DATE_TIME.test(timestamp) || !isCalendarDate(timestamp) || Number.isNaN(Date.parse(timestamp))) {
     invalid('"timestamp" is not an ISO 8601 date-time');
   }
   if (!isObject(payload)) invalid('"payload" is not an object');
@@ -67,6 +68,13 @@ function commandResultData(body: Record<string, unknown>, session: string, recei
     timestamp: receivedAt.toISOString(),
     payload: data as unknown as CommandResultPayload,
   };
+}
+
+/** Whether the date part names a real day: Date.parse turns 2026-02-30 into March 2. */
+function isCalendarDate(timestamp: string): boolean {
+  const [year, month, day] = timestamp.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -18,6 +18,10 @@ declare global {
 /** A node:http request as the middleware leaves it. */
 export interface TitanWebhookRequest extends IncomingMessage {
   titanEvent?: TitanEvent;
+  /** The verified event, unless an earlier parser set a body: later routes read it as usual. */
+  body?: unknown;
+  /** body-parser's "already read" mark, so a later express.json() skips the drained stream. */
+  _body?: boolean;
 }
 
 /**
@@ -47,6 +51,10 @@ export function titanWebhooks(options: ReceiverOptions<IncomingMessage>): TitanM
         readBody: (maxBytes) => readNodeBody(req, maxBytes),
         accept: (event) => {
           request.titanEvent = event;
+          if (request.body === undefined) {
+            request.body = event;
+            request._body = true;
+          }
         },
       },
       dispatch,

@@ -46,6 +46,10 @@ export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req
   if (keys.length === 0) throw new TypeError('titan-webhooks receiver: hmacKey must be a non-empty string or array of strings');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new TypeError('titan-webhooks receiver: maxBodyBytes must be a whole number of bytes');
+  const { toleranceSeconds } = options;
+  if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds >= 0)) {
+    throw new TypeError('titan-webhooks receiver: toleranceSeconds must be a number of seconds, 0 or more');
+  }
   const store = options.dedupe === true ? new MemoryDedupeStore() : options.dedupe || undefined;
   const ttlSeconds = options.dedupeTtlSeconds ?? DEFAULT_DEDUPE_TTL_SECONDS;
   const handlers = handlersOf(options);

@@ -1,4 +1,4 @@
-import { payloadTooLarge } from './errors.js';
+import { payloadTooLarge, WebhookRequestError } from './errors.js';
 import type { ReceiverOptions } from './options.js';
 import { createPipeline } from './pipeline.js';
 
@@ -22,6 +22,12 @@ export function createWebhookHandler(options: ReceiverOptions<Request>): Webhook
 
 /** Reads the body stream, counting bytes as they arrive; past `maxBytes` it cancels the stream. */
 async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+  if (request.bodyUsed) {
+    throw new WebhookRequestError(
+      'raw_body_unavailable',
+      'the request body was already read (request.json()?), so the signature cannot be checked: pass the untouched Request, or request.clone() before reading it',
+    );
+  }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];

@@ -84,3 +84,26 @@ describe('toleranceSeconds', () => {
     expect(error).toMatchObject({ code: 'signature_mismatch' });
   });
 });
+
+describe('edge cases found in review', () => {
+  test('a day that does not exist is not a timestamp', async () => {
+    expect(await codeOf(withField({ timestamp: '2026-02-30T00:00:00Z' }))).toBe('invalid_envelope');
+    expect(await codeOf(withField({ timestamp: '2028-02-29T00:00:00Z' }))).toBe('ok');
+  });
+
+  test('a BOM gets the same answer whether the body is bytes or a string', async () => {
+    const body = '\uFEFF' + JSON.stringify(valid);
+    const signature = await signPayload(body, KEY);
+    const asBytes = await constructEvent(new TextEncoder().encode(body), signature, KEY).catch((e: WebhookVerificationError) => e.code);
+    const asString = await constructEvent(body, signature, KEY).catch((e: WebhookVerificationError) => e.code);
+    expect([asBytes, asString]).toEqual(['invalid_json', 'invalid_json']);
+  });
+
+  test('a key list that throws when read is a mismatch, never another error', async () => {
+    const hostile = new Proxy([] as string[], { get: () => { throw new Error('boom'); } });
+    const body = JSON.stringify(valid);
+    const error = await constructEvent(body, await signPayload(body, KEY), hostile).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WebhookVerificationError);
+    expect((error as WebhookVerificationError).code).toBe('signature_mismatch');
+  });
+});

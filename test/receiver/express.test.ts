@@ -293,6 +293,15 @@ describe.each([
       await post(app, await delivery({ hmacKey: 'forger-0123456789' })).expect(401);
     });
 
+    test('an express.json() after verify-only mode skips the drained stream; req.body is the verified event', async () => {
+      const app = express();
+      app.post(PATH, titanWebhooks({ hmacKey: KEY }), express.json(), (req, res) => {
+        res.json({ bodyId: (req.body as TitanEvent).id, same: req.body === (req as { titanEvent?: TitanEvent }).titanEvent });
+      });
+      const d = await delivery();
+      expect((await post(app, d).expect(200)).body).toEqual({ bodyId: d.event.id, same: true });
+    });
+
     test('handlers and onError see req.titanEvent too', async () => {
       let seen: TitanEvent | undefined;
       const app = appWith({ onEvent: (_event, req) => void (seen = (req as { titanEvent?: TitanEvent }).titanEvent) });

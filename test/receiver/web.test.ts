@@ -50,6 +50,23 @@ describe('createWebhookHandler answers like the middleware', () => {
     expect(pulled).toBeLessThan(20);
   });
 
+  test('a Request whose body was already read is 500 raw_body_unavailable, naming the fix', async () => {
+    const handle = createWebhookHandler({ hmacKey: KEY, onEvent: () => undefined });
+    const d = await buildTestDelivery('message.received', undefined, { hmacKey: KEY });
+    const request = post(d.body, d.headers);
+    await request.json();
+    const res = await handle(request);
+    expect(res.status).toBe(500);
+    const body = await res.json();
+    expect(body.code).toBe('raw_body_unavailable');
+    expect(body.error).toMatch(/request\.clone\(\)/);
+  });
+
+  test('a toleranceSeconds that is not a number of seconds is refused at creation', () => {
+    expect(() => createWebhookHandler({ hmacKey: KEY, toleranceSeconds: Number.NaN })).toThrow(TypeError);
+    expect(() => createWebhookHandler({ hmacKey: KEY, toleranceSeconds: -1 })).toThrow(TypeError);
+  });
+
   test('dedupe and the handler request argument', async () => {
     const requests: Request[] = [];
     const events: TitanEvent[] = [];
