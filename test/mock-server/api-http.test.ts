@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 // HTTP conventions of DECISIONS §4: auth, scopes, body handling, rate limits, health and contract.
 import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import { startMockServer, type MockServer } from '@titan-webhooks/mock-server';
@@ -105,6 +106,31 @@ describe('bodies', () => {
     expect(await res.json()).toMatchObject({ code: 'payload_too_large' });
   });
 
+  test.each([
+    ['gzip', Buffer.from('not gzip at all')],
+    ['gzip', gzipSync(JSON.stringify({ url: URL })).subarray(0, 12)],
+    ['deflate', Buffer.from('junk')],
+    ['br', Buffer.from('junk')],
+  ])('a body that does not inflate under Content-Encoding %s is 400 invalid_json', async (encoding, body) => {
+    const res = await fetch(`${mock.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tok_full', 'content-type': 'application/json', 'content-encoding': encoding },
+      body,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'request body could not be read', code: 'invalid_json' });
+  });
+
+  test('a body that does inflate under gzip is read', async () => {
+    const res = await fetch(`${mock.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tok_full', 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: gzipSync(JSON.stringify({ url: URL })),
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ data: { url: URL } });
+  });
+
   test('__proto__ in a body is an unknown field, not a prototype', async () => {
     const res = await call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: `{"url":"${URL}","__proto__":{"enabled":false}}` });
     expect(res.status).toBe(400);
@@ -172,6 +198,12 @@ describe('server endpoints without a token', () => {
     const res = await call(mock.url, 'GET', '/openapi.json');
     expect(res.status).toBe(200);
     expect(res.body).toEqual(titanOpenApiDocument);
+  });
+
+  test.each(['/api/webhooks/%E0%A4%A', '/_mock/deliveries/%E0%A4%A'])('a path that is not valid percent-encoding is 400: %s', async (path) => {
+    const res = await request(mock.url).get(path).set('Authorization', 'Bearer tok_full');
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_error');
   });
 
   test('unknown routes answer a JSON 404', async () => {

@@ -51,6 +51,10 @@ const invalid: [string, Record<string, unknown>, string][] = [
   ['header name empty', { headers: [header('')] }, '/headers/0/name'],
   ['header name over 64 characters', { headers: [header('X'.repeat(65))] }, '/headers/0/name'],
   ['header value with CR LF (injection)', { headers: [header('X-App', 'ok\r\nX-Injected: 1')] }, '/headers/0/value'],
+  ['header value with another control character, which HTTP cannot carry', { headers: [header('X-App', 'a\u0001b')] }, '/headers/0/value'],
+  ['header value with DEL', { headers: [header('X-App', 'a\u007fb')] }, '/headers/0/value'],
+  ['header value beyond Latin-1', { headers: [header('X-App', 'a€b')] }, '/headers/0/value'],
+  ['events null', { events: null }, '/events'],
   ['header value with LF', { headers: [header('X-App', 'a\nb')] }, '/headers/0/value'],
   ['header value with NUL', { headers: [header('X-App', 'a\u0000b')] }, '/headers/0/value'],
   ['header value over 1024 characters', { headers: [header('X-App', 'v'.repeat(1025))] }, '/headers/0/value'],
@@ -113,9 +117,14 @@ describe('create rejects', () => {
         { path: '/url', message: 'must be an https URL' },
         { path: '/session', message: "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit or must be null" },
         { path: '/headers/0/name', message: expect.stringMatching(/^must be an HTTP header name other than .*host/) },
-        { path: '/headers/1/value', message: 'must not contain CR, LF or NUL' },
+        { path: '/headers/1/value', message: 'must be printable ASCII or Latin-1 text (no CR, LF, NUL or other control characters)' },
       ]),
     );
+  });
+
+  test('events: null gets one detail, not a spurious "* must stand alone"', async () => {
+    const res = await create({ url: URL, events: null });
+    expect(res.body.details).toEqual([{ path: '/events', message: 'must be array' }]);
   });
 
   test('an unknown-field detail names the field', async () => {
@@ -129,6 +138,10 @@ describe('create accepts the edges of every rule', () => {
     ['url of exactly 2048 characters', { url: `https://93.184.216.34/${'a'.repeat(2048 - 'https://93.184.216.34/'.length)}` }],
     ['upper-case scheme', { url: 'HTTPS://93.184.216.34/hook' }],
     ['session of 64 characters', { session: 'a'.repeat(64) }],
+    ['an internationalised host name', { url: 'https://bücher.example/hook' }],
+    ['a URL with characters the WHATWG parser escapes', { url: 'https://93.184.216.34/a|b?q={x}' }],
+    ['a header value with a tab and Latin-1', { headers: [header('X-App', 'café\tau lait')] }],
+    ['33 copies of one event, one after duplicates are removed', { events: Array(33).fill('message.received') }],
     ['session with dots, dashes and underscores', { session: 'a.b-c_d' }],
     ['session null', { session: null }],
     ['label of 100 characters', { label: 'x'.repeat(100) }],

@@ -180,6 +180,19 @@ describe('records', () => {
 });
 
 describe('waitFor', () => {
+  test('attempts that finish after a reset do not count: a waiter never resolves with fewer than it asked for', async () => {
+    const held: (() => void)[] = [];
+    server.handle((_req, res) => void held.push(() => res.writeHead(200).end()));
+    const hook = webhooks.add({ url: server.url });
+    engine.emit('acct_1', testEvent());
+    engine.emit('acct_1', testEvent());
+    while (held.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
+    const waiting = engine.waitFor('acct_1', { webhookId: hook.id, count: 2 }, 500);
+    engine.reset('acct_1');
+    held.forEach((release) => release());
+    await expect(waiting).rejects.toThrow(/timed out/);
+  });
+
   test('resolves on the state change, without polling', async () => {
     let answer: (() => void) | undefined;
     server.handle((_req, res) => void (answer = () => res.writeHead(200).end()));

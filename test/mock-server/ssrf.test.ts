@@ -70,7 +70,9 @@ describe('checkWebhookUrl, by default', () => {
     ['https://[::127.0.0.1]/', 'which carries 127.0.0.1, a loopback address'],
     ['https://[::10.0.0.1]/', 'which carries 10.0.0.1, a private address'],
     ['https://[64:ff9b::10.0.0.1]/', 'which carries 10.0.0.1, a private address'],
-    ['https://[64:ff9b:1::192.168.1.1]/', 'which carries 192.168.1.1, a private address'],
+    ['https://[64:ff9b:1::192.168.1.1]/', 'a local-use NAT64 address'],
+    // Under the /48 layout this carries 127.0.0.1; read as /96 it would pass as 8.8.8.8.
+    ['https://[64:ff9b:1:7f00:0:100:808:808]/', 'a local-use NAT64 address'],
     ['https://[2002:c0a8:101::1]/', 'which carries 192.168.1.1, a private address'],
     // Teredo: server 65.54.227.120, client 10.0.0.1 stored as its complement f5ff:fffe
     ['https://[2001:0:4136:e378:8000:63bf:f5ff:fffe]/', 'which carries 10.0.0.1, a private address'],

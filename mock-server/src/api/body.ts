@@ -10,6 +10,12 @@ function isJsonMediaType(contentType: string | undefined): boolean {
   return mediaType === 'application/json' || /^application\/[^/]+\+json$/.test(mediaType);
 }
 
+function isClientError(error: unknown): boolean {
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  const zlib = typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('Z_');
+  return zlib || (typeof status === 'number' && status >= 400 && status < 500);
+}
+
 function hasBody(headers: Parameters<RequestHandler>[0]['headers']): boolean {
   return headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0';
 }
@@ -33,7 +39,10 @@ export function jsonBody(): RequestHandler {
   };
 }
 
-/** body-parser marks the errors of reading a body with a `type`; see its README. Others are unexpected. */
+/**
+ * body-parser marks the errors of reading a body with a `type` (see its README); a body that does not
+ * inflate under its Content-Encoding fails in zlib with a 4xx status and no type. Others are unexpected.
+ */
 function toApiError(error: unknown): unknown {
   const type = (error as { type?: unknown }).type;
   switch (type) {
@@ -45,6 +54,7 @@ function toApiError(error: unknown): unknown {
     case 'entity.parse.failed':
       return new ApiError('invalid_json', 'request body is not valid JSON');
     default:
-      return typeof type === 'string' ? new ApiError('invalid_json', 'request body could not be read') : error;
+      if (typeof type === 'string' || isClientError(error)) return new ApiError('invalid_json', 'request body could not be read');
+      return error;
   }
 }

@@ -49,11 +49,17 @@ export const routeNotFound: RequestHandler = (req, res) => {
   sendError(res, new ApiError('not_found', `no route for ${req.method} ${req.path}`));
 };
 
-/** The last handler: known errors as they are, anything else as a logged 500 `internal_error`. */
+/**
+ * The last handler: known errors as they are; an error Express or its parsers marked 400 (a path that
+ * is not valid percent-encoding) as `validation_error`; anything else as a logged 500 `internal_error`.
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     if (error instanceof ApiError) return sendError(res, error);
+    if ((error as { status?: unknown }).status === 400) {
+      return sendError(res, new ApiError('validation_error', `the request is malformed: ${(error as Error).message}`));
+    }
     logger.error({ err: error, method: req.method, path: req.path }, 'unexpected error');
     sendError(res, new ApiError('internal_error', 'internal error'));
   };

@@ -43,7 +43,8 @@ export class Waiters {
   /** A delivery was created, or its status changed from `previous`. */
   changed(state: DeliveryState, previous?: DeliveryStatus): void {
     const set = this.byAccount.get(state.accountId);
-    if (set === undefined) return;
+    // A delivery forgotten by a reset can still finish an attempt that was on the wire: it no longer counts.
+    if (set === undefined || this.records.get(state.accountId, state.id) !== state) return;
     for (const waiter of set) {
       const before = previous !== undefined && qualifies(waiter, state, previous);
       const now = qualifies(waiter, state, state.status);
@@ -70,9 +71,13 @@ export class Waiters {
 
   private resolveIfDone(accountId: AccountId, waiter: Waiter): boolean {
     if (waiter.found < waiter.count) return false;
+    // The running count says "probably done"; the records decide, so a waiter never gets fewer than it asked for.
+    const qualifying = this.qualifying(accountId, waiter);
+    waiter.found = qualifying.length;
+    if (waiter.found < waiter.count) return false;
     clearTimeout(waiter.timer);
     this.remove(accountId, waiter);
-    waiter.resolve(this.qualifying(accountId, waiter).map(toDelivery));
+    waiter.resolve(qualifying.map(toDelivery));
     return true;
   }
 

@@ -32,6 +32,9 @@ export function addressRefusal(address: string): string | null {
   if (parsed.kind() === 'ipv4') return rangeRefusal(parsed.range());
   const ipv6 = parsed as ipaddr.IPv6;
   if (ipv6.zoneId !== undefined) return 'an address with a zone id';
+  // Local use only (RFC 8215), and its operator picks where the IPv4 address sits, so no reading
+  // of it is safe: refused outright.
+  if (ipv6.match(LOCAL_USE_NAT64)) return 'a local-use NAT64 address (64:ff9b:1::/48)';
   const carried = carriedIPv4(ipv6);
   if (carried !== null) {
     const refusal = rangeRefusal(carried.range());
@@ -45,6 +48,8 @@ export function isAllowedAddress(address: string): boolean {
   return addressRefusal(address) === null;
 }
 
+const LOCAL_USE_NAT64 = ipaddr.parseCIDR('64:ff9b:1::/48') as [ipaddr.IPv6, number];
+
 function rangeRefusal(range: string): string | null {
   if (range === 'unicast') return null;
   return RANGE_WORDS[range] ?? `a non-public address (${range})`;
@@ -57,10 +62,7 @@ function carriedIPv4(address: ipaddr.IPv6): ipaddr.IPv4 | null {
   switch (address.range()) {
     case 'ipv4Mapped': // ::ffff:a.b.c.d
       return address.toIPv4Address();
-    case 'rfc6052':
-      // 64:ff9b::/96 puts the IPv4 address in the last 32 bits. 64:ff9b:1::/48 (RFC 8215,
-      // local use) lets the operator choose the prefix length; the /96 layout, read here, is
-      // the usual one, and connect-time checks still apply to whatever a name resolves to.
+    case 'rfc6052': // 64:ff9b::/96 puts the IPv4 address in the last 32 bits (the /48 is refused above)
       return last32();
     case '6to4': // 2002:AABB:CCDD::/48 carries AA.BB.CC.DD (RFC 3056)
       return new ipaddr.IPv4(bytes.slice(2, 6));

@@ -706,8 +706,8 @@ export interface components {
         EventSubscription: (components["schemas"]["EventName"] | "*")[];
         /**
          * WebhookUrl
-         * Format: uri
-         * @description Target HTTPS URL, at most 2048 characters, publicly reachable. Private, loopback, link-local and
+         * @description Target HTTPS URL, at most 2048 characters, publicly reachable, as the WHATWG URL parser reads it
+         *     (so internationalised names are accepted). Private, loopback, link-local and
          *     other special-purpose addresses, `localhost`, `*.local`, `*.internal`, `*.home.arpa`, single-label
          *     names and URLs with credentials are rejected; the resolved address is checked again on every attempt.
          * @example https://your-server.com/webhook
@@ -735,7 +735,8 @@ export interface components {
          * WebhookHeader
          * @description A custom header sent with each delivery. The name is an HTTP token of at most 64 characters and
          *     may not be content-type, content-length, host, user-agent, transfer-encoding, connection or
-         *     x-webhook-* (any case); the value has at most 1024 characters and no CR, LF or NUL.
+         *     x-webhook-* (any case); the value has at most 1024 characters of printable ASCII or Latin-1 (tabs
+         *     allowed; no CR, LF, NUL or other control characters, which HTTP cannot carry).
          */
         WebhookHeader: {
             /** @example X-App-ID */
@@ -846,10 +847,7 @@ export interface components {
         Webhook: {
             /** @description Unique webhook identifier. */
             id: number;
-            /**
-             * Format: uri
-             * @description Target URL for webhook delivery.
-             */
+            /** @description Target URL for webhook delivery. */
             url: string;
             /** @description Subscribed event types as given (duplicates removed). Empty or `["*"]` means all events. */
             events: string[];
@@ -875,10 +873,7 @@ export interface components {
         WebhookWithKey: {
             /** @description Unique webhook identifier. Use it to update or delete the webhook. */
             id: number;
-            /**
-             * Format: uri
-             * @description Target URL for webhook delivery.
-             */
+            /** @description Target URL for webhook delivery. */
             url: string;
             /** @description Subscribed event types as given (duplicates removed). Empty or `["*"]` means all events. */
             events: string[];
