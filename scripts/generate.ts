@@ -9,6 +9,7 @@ import { bundle, createConfig } from '@redocly/openapi-core';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
 import { parse as parseYaml } from 'yaml';
+import { eventSchemaName } from '../sdk/src/schema-names.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const specDir = join(root, 'openapi');
@@ -96,14 +97,13 @@ async function eventTypes(document: OpenApiDocument): Promise<string> {
         .map(([key, value]) => [key, key === '$ref' ? String(value).replace('#/components/schemas/', '#/$defs/') : toDefs(value)]),
     );
   };
-  const payloadName = (name: string) => name.replace(/(^|[._])([a-z])/g, (_m, _sep, c: string) => c.toUpperCase()) + 'Payload';
   const rootSchema = {
     title: 'EventPayloads',
     description: 'The payload type of every event, by event name.',
     type: 'object',
     additionalProperties: false,
     required: names,
-    properties: Object.fromEntries(names.map((name) => [name, { $ref: `#/$defs/${payloadName(name)}` }])),
+    properties: Object.fromEntries(names.map((name) => [name, { $ref: `#/$defs/${eventSchemaName(name, 'Payload')}` }])),
     $defs: toDefs(schemas),
   } as JSONSchema;
   const payloads = await compile(rootSchema, 'EventPayloads', {

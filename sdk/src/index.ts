@@ -26,6 +26,7 @@ export { buildTestDelivery, createEvent, deliveryHeaders, DELIVERY_USER_AGENT } 
 export type { DeliveryHeaderFields, EventOptions, TestDelivery, TestDeliveryOptions } from './delivery.js';
 export { newDeliveryId, newEventId } from './ids.js';
 export { parseRetryAfter } from './retry-after.js';
+export { eventSchemaName } from './schema-names.js';
 export { VERSION } from './version.js';
 export * from './generated/events.js';
 export { EVENT_EXAMPLES } from './generated/examples.js';

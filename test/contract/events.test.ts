@@ -1,13 +1,12 @@
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EVENT_EXAMPLES, EVENT_NAMES, createEvent } from '@titan-webhooks/sdk';
+import { EVENT_EXAMPLES, EVENT_NAMES, createEvent, eventSchemaName } from '@titan-webhooks/sdk';
 import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ $id: 'titan', components: titanOpenApiDocument.components } as object);
 const validator = (name: string) => ajv.getSchema(`titan#/components/schemas/${name}`)!;
-const pascal = (event: string) => event.replace(/(^|[._])([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
 
 describe('the bundled contract', () => {
   test('lists the 31 event types of the API page, and a delivery for each', () => {
@@ -16,9 +15,9 @@ describe('the bundled contract', () => {
   });
 
   test.each([...EVENT_NAMES])('%s: the example payload and its envelope are valid', (event) => {
-    const payload = validator(`${pascal(event)}Payload`);
+    const payload = validator(eventSchemaName(event, 'Payload'));
     expect(payload(EVENT_EXAMPLES[event])).toBe(true);
-    const envelope = validator(`${pascal(event)}Event`);
+    const envelope = validator(eventSchemaName(event, 'Event'));
     expect(envelope(createEvent(event, undefined, { session: 'sales-1' }))).toBe(true);
   });
 

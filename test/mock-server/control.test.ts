@@ -1,7 +1,7 @@
 // The control API of DECISIONS §5 over real HTTP, and the startMockServer handle built on it.
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EVENT_EXAMPLES, EVENT_NAMES, type EventName } from '@titan-webhooks/sdk';
+import { EVENT_EXAMPLES, EVENT_NAMES, eventSchemaName, type EventName } from '@titan-webhooks/sdk';
 import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import { startMockServer, type MockServer } from '@titan-webhooks/mock-server';
 import { call } from '../helpers/contract';
@@ -10,8 +10,7 @@ import { startTestServer, type TestServer } from '../helpers/http-server';
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 ajv.addSchema({ ...titanOpenApiDocument, $id: 'titan' });
-const pascal = (event: string) => event.replace(/(^|[._])([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
-const envelopeOf = (event: string) => ajv.getSchema(`titan#/components/schemas/${pascal(event)}Event`)!;
+const envelopeOf = (event: string) => ajv.getSchema(`titan#/components/schemas/${eventSchemaName(event, 'Event')}`)!;
 
 let mock: MockServer;
 let receiver: TestServer;

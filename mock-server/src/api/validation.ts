@@ -4,7 +4,7 @@
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import type { DeliveryFilter, EventName } from '@titan-webhooks/sdk';
+import { eventSchemaName, type DeliveryFilter, type EventName } from '@titan-webhooks/sdk';
 import { mockControlOpenApiDocument, titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import { validationError, type ErrorDetail } from './errors.js';
 
@@ -112,9 +112,6 @@ function check(validate: ValidateFunction, value: unknown, prefix = ''): ErrorDe
   return validate(value) ? [] : toDetails(validate.errors, prefix);
 }
 
-/** `MessageReceived` for `message.received`, `SessionLoggedOut` for `session.logged_out`. */
-export const pascalCase = (event: string) => event.replace(/(^|[._])([a-z])/g, (_m, _s, c: string) => c.toUpperCase());
-
 export interface RequestValidators {
   webhookCreate(body: unknown): ErrorDetail[];
   webhookUpdate(body: unknown): ErrorDetail[];
@@ -143,7 +140,7 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
     webhookCreate: (body) => check(create, body),
     webhookUpdate: (body) => check(update, body),
     emitRequest: (body) => check(emit, body),
-    eventPayload: (event, payload) => check(validator(`${TITAN}#/components/schemas/${pascalCase(event)}Payload`), payload, '/payload'),
+    eventPayload: (event, payload) => check(validator(`${TITAN}#/components/schemas/${eventSchemaName(event, 'Payload')}`), payload, '/payload'),
     webhookId(raw) {
       const value = coerceInteger(raw);
       if (!id(value)) throw validationError(toDetails(id.errors, '/id'), 'webhook id must be a positive integer');
