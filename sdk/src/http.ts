@@ -40,17 +40,18 @@ export function createPolicyFetch(options: HttpOptions): (request: Request) => P
     const canRetry = IDEMPOTENT.has(request.method) ? retries : 0;
     for (let attempt = 0; ; attempt++) {
       const isLast = attempt >= canRetry;
-      let response: Response;
+      let answer: BufferedResponse;
       try {
-        response = await fetchWithTimeout(baseFetch, isLast ? request : request.clone(), timeoutMs);
+        answer = await fetchWithTimeout(baseFetch, isLast ? request : request.clone(), timeoutMs);
       } catch (error) {
         if (isLast || request.signal.aborted) throw error;
         await sleep(backoff(attempt, baseDelayMs, maxDelayMs), request.signal);
         continue;
       }
-      if (isLast || !isRetryable(response.status)) return readable(response);
+      const { response } = answer;
+      if (isLast || !isRetryable(response.status)) return readable(answer);
       const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
-      if (retryAfter !== null && retryAfter > maxRetryAfterMs) return readable(response);
+      if (retryAfter !== null && retryAfter > maxRetryAfterMs) return readable(answer);
       await sleep(Math.max(retryAfter ?? 0, backoff(attempt, baseDelayMs, maxDelayMs)), request.signal);
     }
   };
@@ -61,19 +62,26 @@ const isRetryable = (status: number) => status === 408 || status === 425 || stat
 // Statuses whose Response may not carry a body, even an empty one.
 const NULL_BODY_STATUS = new Set([101, 204, 205, 304]);
 
+interface BufferedResponse {
+  response: Response;
+  /** The body as read, kept so that checking it costs no second read. */
+  text: string;
+}
+
 /** One try, body included: the timeout and the caller's signal cover the whole exchange. */
-async function fetchWithTimeout(baseFetch: typeof fetch, request: Request, timeoutMs: number): Promise<Response> {
+async function fetchWithTimeout(baseFetch: typeof fetch, request: Request, timeoutMs: number): Promise<BufferedResponse> {
   if (request.signal.aborted) throw request.signal.reason;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
   const onAbort = () => timeout.abort(request.signal.reason);
   request.signal.addEventListener('abort', onAbort, { once: true });
   try {
-    const response = await baseFetch(new Request(request, { signal: timeout.signal }));
+    // init.signal takes the place of the request's own; fetch builds its Request from both anyway.
+    const response = await baseFetch(request, { signal: timeout.signal });
     // Buffered here, under the same timer: a server that stalls mid-body must not hang the call.
-    const body = await response.arrayBuffer();
+    const text = await response.text();
     const { status, statusText, headers } = response;
-    return new Response(NULL_BODY_STATUS.has(status) ? null : body, { status, statusText, headers });
+    return { response: new Response(NULL_BODY_STATUS.has(status) ? null : text, { status, statusText, headers }), text };
   } catch (error) {
     if (request.signal.aborted) throw request.signal.reason ?? error;
     const timedOut = timeout.signal.aborted;
@@ -86,10 +94,8 @@ async function fetchWithTimeout(baseFetch: typeof fetch, request: Request, timeo
 }
 
 /** A 2xx whose body is not JSON is the API's fault, reported with its real status and text. */
-async function readable(response: Response): Promise<Response> {
-  if (!response.ok) return response;
-  const text = await response.clone().text();
-  if (text === '') return response;
+function readable({ response, text }: BufferedResponse): Response {
+  if (!response.ok || text === '') return response;
   try {
     JSON.parse(text);
   } catch {
