@@ -143,7 +143,22 @@ type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const eventNamesMatchPayloads: Exactly<(typeof EVENT_NAMES)[number], EventName> = true;
 void eventNamesMatchPayloads;
 `;
-  return banner + payloads + union;
+  return banner + foldNumberedAliases(payloads) + union;
+}
+
+/**
+ * For a schema with allOf, json-schema-to-typescript emits `type X = X1` plus `interface X1`; users
+ * would meet `X1` in every hover. Give the interface its name and its doc comment back.
+ */
+function foldNumberedAliases(code: string): string {
+  const alias = /(\/\*\*(?:[^*]|\*(?!\/))*\*\/\n)?export type (\w+) = (\2\d+);\n/g;
+  for (const [whole, doc = '', name, numbered] of [...code.matchAll(alias)]) {
+    code = code
+      .replace(whole, '')
+      .replace(`export interface ${numbered} {`, `${doc}export interface ${name} {`)
+      .replace(new RegExp(`\\b${numbered}\\b`, 'g'), name!);
+  }
+  return code;
 }
 
 async function eventExamples(): Promise<string> {
