@@ -1,6 +1,7 @@
 import { createEvent, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
 import pino from 'pino';
 import { createDeliveryEngine } from '../../mock-server/src/delivery';
+import { newWebhookFields } from '../../mock-server/src/api/webhook-rules';
 import type { DeliveryEngine, DeliveryEngineOptions, StoredWebhook, WebhookSource } from '../../mock-server/src/model';
 
 /** An in-memory webhook store that keeps the engine's index in step, as the API layer does. */
@@ -17,17 +18,11 @@ export class TestWebhooks implements WebhookSource {
   }
 
   add(fields: Partial<StoredWebhook> & { url: string }): StoredWebhook {
+    // The API's own defaults (events: [] is every event), then the test's fields.
     const webhook: StoredWebhook = {
       id: this.nextId++,
-      accountId: 'acct_1',
-      events: ['*'],
-      session: null,
-      label: null,
-      enabled: true,
-      headers: [],
-      retries: { attempts: 3, delaySeconds: 5, policy: 'exponential' },
       createdAt: new Date().toISOString(),
-      hmacKey: null,
+      ...newWebhookFields(fields.accountId ?? 'acct_1', { url: fields.url }),
       ...fields,
     };
     this.byId.set(webhook.id, webhook);
