@@ -4,10 +4,30 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/test/deno/', '/test/bun/', '/test/types/'],
-  // Sources import siblings as './x.js' (ESM style); under ts-jest that means './x.ts'.
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The packages are tested from their source, so an edit is tested without a build.
+    '^@titan-webhooks/sdk$': '<rootDir>/sdk/src/index.ts',
+    '^@titan-webhooks/sdk/(mock|internal|openapi)$': '<rootDir>/sdk/src/$1.ts',
+    '^@titan-webhooks/receiver$': '<rootDir>/receiver/src/index.ts',
+    '^@titan-webhooks/mock-server$': '<rootDir>/mock-server/src/index.ts',
+    '^#hmac$': '<rootDir>/sdk/src/hmac/node.ts',
+    // Sources import siblings as './x.js' (ESM style); under ts-jest that means './x.ts'.
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: { module: 'commonjs', moduleResolution: 'node10', isolatedModules: true, esModuleInterop: true, target: 'es2022', resolveJsonModule: true } }],
+    '^.+\\.ts$': [
+      'ts-jest',
+      {
+        tsconfig: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          isolatedModules: true,
+          esModuleInterop: true,
+          target: 'es2022',
+          resolveJsonModule: true,
+        },
+      },
+    ],
   },
   testTimeout: 20000,
 };

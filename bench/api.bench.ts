@@ -1,16 +1,26 @@
 import { createServer } from 'node:http';
-import express from 'express';
 import { startMockServer } from '@titan-webhooks/mock-server';
+import express from 'express';
 import { close, listen, requestsPerSecond } from './http-load.js';
-import { figure, interleaved, type Bench } from './lib.js';
+import { type Bench, figure, interleaved } from './lib.js';
 
 export const apiBench: Bench = {
   name: 'mock server API',
   async run() {
-    const mock = await startMockServer({ port: 0, logLevel: 'silent', rateLimit: { limit: 100_000_000, windowMs: 60_000 } });
+    const mock = await startMockServer({
+      port: 0,
+      logLevel: 'silent',
+      rateLimit: { limit: 100_000_000, windowMs: 60_000 },
+    });
     const headers = { authorization: `Bearer ${mock.token}`, 'content-type': 'application/json' };
-    const createBody = JSON.stringify({ url: 'https://8.8.8.8/hook', events: ['message.received'], hmacKey: 'bench-key-0123456789' });
-    const created = await (await fetch(`${mock.url}/api/webhooks`, { method: 'POST', headers, body: createBody })).json();
+    const createBody = JSON.stringify({
+      url: 'https://8.8.8.8/hook',
+      events: ['message.received'],
+      hmacKey: 'bench-key-0123456789',
+    });
+    const created = await (
+      await fetch(`${mock.url}/api/webhooks`, { method: 'POST', headers, body: createBody })
+    ).json();
     const { hmacKey: _key, ...stored } = created.data;
 
     // The baseline answers the same JSON with no validation, auth or storage.
@@ -32,7 +42,15 @@ export const apiBench: Bench = {
     await close(bare);
     await mock.close();
     return [
-      figure({ name: 'mock server create + get req/s', value: ours, unit: 'req/s', baseline: 'bare Express route returning the same JSON', baselineValue: baseline, target: '>= 0.7', atLeast: 0.7 }),
+      figure({
+        name: 'mock server create + get req/s',
+        value: ours,
+        unit: 'req/s',
+        baseline: 'bare Express route returning the same JSON',
+        baselineValue: baseline,
+        target: '>= 0.7',
+        atLeast: 0.7,
+      }),
     ];
   },
 };

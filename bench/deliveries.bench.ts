@@ -1,13 +1,14 @@
 // Delivery throughput of the mock server to a bare node:http receiver, against a bare undici loop
 // that posts the same signed bodies to the same receiver at the same concurrency.
 import { createServer } from 'node:http';
+import { createEvent, signPayload } from '@titan-webhooks/sdk';
+import { deliveryHeaders, newDeliveryId } from '@titan-webhooks/sdk/internal';
 import { Agent, request } from 'undici';
-import { createEvent, deliveryHeaders, newDeliveryId, signPayload } from '@titan-webhooks/sdk';
 import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
 import type { StoredWebhook } from '../mock-server/src/model.js';
 import { silentLogger, storedWebhook } from './fixtures.js';
 import { close, listen } from './http-load.js';
-import { figure, interleaved, type Bench } from './lib.js';
+import { type Bench, figure, interleaved } from './lib.js';
 
 const EVENTS = 5_000;
 const WEBHOOKS = 4;
@@ -21,12 +22,18 @@ export const deliveriesBench: Bench = {
       req.resume();
       req.on('end', () => res.writeHead(200, { 'content-length': '0' }).end());
     });
-    const url = (await listen(receiver)) + '/hook';
+    const url = `${await listen(receiver)}/hook`;
     const events = Array.from({ length: EVENTS }, () => createEvent('message.received'));
 
     const engineRun = async () => {
       const webhooks = new Map<number, StoredWebhook>();
-      const engine = createDeliveryEngine({ webhooks, timeScale: 1, deliveryTimeoutMs: 10_000, allowPrivateUrls: true, logger: silentLogger });
+      const engine = createDeliveryEngine({
+        webhooks,
+        timeScale: 1,
+        deliveryTimeoutMs: 10_000,
+        allowPrivateUrls: true,
+        logger: silentLogger,
+      });
       for (let i = 0; i < WEBHOOKS; i++) {
         const hook = storedWebhook({ url, accountId: 'bench' });
         webhooks.set(hook.id, hook);
@@ -50,7 +57,14 @@ export const deliveriesBench: Bench = {
           while (next < jobs.length) {
             const event = jobs[next++]!;
             const body = JSON.stringify(event);
-            const headers = deliveryHeaders({ event: event.event, eventId: event.id, deliveryId: newDeliveryId(), attempt: 1, contentLength: Buffer.byteLength(body), signature: await signPayload(body, 'bench-signing-key-0123456789') });
+            const headers = deliveryHeaders({
+              event: event.event,
+              eventId: event.id,
+              deliveryId: newDeliveryId(),
+              attempt: 1,
+              contentLength: Buffer.byteLength(body),
+              signature: await signPayload(body, 'bench-signing-key-0123456789'),
+            });
             const response = await request(url, { method: 'POST', headers, body, dispatcher: agent });
             await response.body.dump();
             if (response.statusCode !== 200) throw new Error(`bare loop got ${response.statusCode}`);
@@ -65,7 +79,15 @@ export const deliveriesBench: Bench = {
     const [ours, bare] = await interleaved([engineRun, bareRun], 2);
     await close(receiver);
     return [
-      figure({ name: 'mock server deliveries/s to a bare node:http receiver', value: ours, unit: 'deliveries/s', baseline: `bare undici loop, same signed bodies, concurrency ${WEBHOOKS * PER_WEBHOOK_CONCURRENCY}`, baselineValue: bare, target: '>= 0.6', atLeast: 0.6 }),
+      figure({
+        name: 'mock server deliveries/s to a bare node:http receiver',
+        value: ours,
+        unit: 'deliveries/s',
+        baseline: `bare undici loop, same signed bodies, concurrency ${WEBHOOKS * PER_WEBHOOK_CONCURRENCY}`,
+        baselineValue: bare,
+        target: '>= 0.6',
+        atLeast: 0.6,
+      }),
     ];
   },
 };

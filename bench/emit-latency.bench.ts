@@ -6,11 +6,17 @@ import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
 import type { StoredWebhook } from '../mock-server/src/model.js';
 import { silentLogger, storedWebhook } from './fixtures.js';
 import { close, listen } from './http-load.js';
-import { figure, percentile, type Bench } from './lib.js';
+import { type Bench, figure, percentile } from './lib.js';
 
 async function emitLatencies(total: number, matching: number, url: string): Promise<number[]> {
   const webhooks = new Map<number, StoredWebhook>();
-  const engine = createDeliveryEngine({ webhooks, timeScale: 1, deliveryTimeoutMs: 10_000, allowPrivateUrls: true, logger: silentLogger });
+  const engine = createDeliveryEngine({
+    webhooks,
+    timeScale: 1,
+    deliveryTimeoutMs: 10_000,
+    allowPrivateUrls: true,
+    logger: silentLogger,
+  });
   for (let i = 0; i < total; i++) {
     const hook = storedWebhook({ url, events: [i < matching ? 'message.received' : 'session.status'] });
     webhooks.set(hook.id, hook);
@@ -36,12 +42,20 @@ export const emitLatencyBench: Bench = {
       req.resume();
       res.writeHead(204).end();
     });
-    const url = (await listen(receiver)) + '/hook';
+    const url = `${await listen(receiver)}/hook`;
     const small = percentile(await emitLatencies(100, 100, url), 50);
     const large = percentile(await emitLatencies(100_000, 100, url), 50);
     await close(receiver);
     return [
-      figure({ name: 'emit p50 latency, 100,000 webhooks of which 100 match', value: large, unit: 'ms', baseline: '100 webhooks in all', baselineValue: small, target: '<= 2', atMost: 2 }),
+      figure({
+        name: 'emit p50 latency, 100,000 webhooks of which 100 match',
+        value: large,
+        unit: 'ms',
+        baseline: '100 webhooks in all',
+        baselineValue: small,
+        target: '<= 2',
+        atMost: 2,
+      }),
     ];
   },
 };

@@ -1,6 +1,6 @@
-import autocannon from 'autocannon';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import autocannon from 'autocannon';
 
 export interface LoadOptions {
   url: string;

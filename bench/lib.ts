@@ -56,9 +56,13 @@ export function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-export function figure(fields: Omit<Figure, 'ratio' | 'met'> & { atLeast?: number; atMost?: number; ratio?: number }): Figure {
+export function figure(
+  fields: Omit<Figure, 'ratio' | 'met'> & { atLeast?: number; atMost?: number; ratio?: number },
+): Figure {
   const ratio = fields.ratio ?? fields.value / fields.baselineValue;
-  const met = (fields.atLeast === undefined || ratio >= fields.atLeast) && (fields.atMost === undefined || ratio <= fields.atMost);
+  const met =
+    (fields.atLeast === undefined || ratio >= fields.atLeast) &&
+    (fields.atMost === undefined || ratio <= fields.atMost);
   const { atLeast: _a, atMost: _b, ...rest } = fields;
   return { ...rest, ratio, met };
 }

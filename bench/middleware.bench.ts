@@ -1,9 +1,9 @@
 import { createServer } from 'node:http';
-import express from 'express';
 import { titanWebhooks } from '@titan-webhooks/receiver';
 import { buildTestDelivery } from '@titan-webhooks/sdk';
+import express from 'express';
 import { close, listen, requestsPerSecond } from './http-load.js';
-import { figure, interleaved, type Bench } from './lib.js';
+import { type Bench, figure, interleaved } from './lib.js';
 
 export const middlewareBench: Bench = {
   name: 'receiver middleware',
@@ -22,7 +22,15 @@ export const middlewareBench: Bench = {
     const [ours, bare] = await interleaved([load('/titan'), load('/bare')], 2);
     await close(server);
     return [
-      figure({ name: 'receiver middleware req/s', value: ours, unit: 'req/s', baseline: 'the same Express app, bare express.raw route', baselineValue: bare, target: '>= 0.9', atLeast: 0.9 }),
+      figure({
+        name: 'receiver middleware req/s',
+        value: ours,
+        unit: 'req/s',
+        baseline: 'the same Express app, bare express.raw route',
+        baselineValue: bare,
+        target: '>= 0.9',
+        atLeast: 0.9,
+      }),
     ];
   },
 };

@@ -4,7 +4,7 @@ import { createEvent } from '@titan-webhooks/sdk';
 import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
 import type { StoredWebhook } from '../mock-server/src/model.js';
 import { silentLogger, storedWebhook } from './fixtures.js';
-import { figure, type Bench } from './lib.js';
+import { type Bench, figure } from './lib.js';
 
 const PENDING = 100_000;
 
@@ -22,9 +22,20 @@ export const retryMemoryBench: Bench = {
   async run() {
     if (!global.gc) throw new Error('run with --expose-gc (npm run bench does)');
     const webhooks = new Map<number, StoredWebhook>();
-    const engine = createDeliveryEngine({ webhooks, timeScale: 1, deliveryTimeoutMs: 10_000, allowPrivateUrls: true, logger: silentLogger });
+    const engine = createDeliveryEngine({
+      webhooks,
+      timeScale: 1,
+      deliveryTimeoutMs: 10_000,
+      allowPrivateUrls: true,
+      logger: silentLogger,
+    });
     // Port 9 on loopback refuses at once: every first attempt fails fast and schedules a retry.
-    const hooks = Array.from({ length: 100 }, () => storedWebhook({ url: 'http://127.0.0.1:9/refused', retries: { attempts: 1, delaySeconds: 3600, policy: 'constant' } }));
+    const hooks = Array.from({ length: 100 }, () =>
+      storedWebhook({
+        url: 'http://127.0.0.1:9/refused',
+        retries: { attempts: 1, delaySeconds: 3600, policy: 'constant' },
+      }),
+    );
     for (const hook of hooks) {
       webhooks.set(hook.id, hook);
       engine.webhookChanged(undefined, hook);
@@ -38,7 +49,10 @@ export const retryMemoryBench: Bench = {
     }
     await waitForFirstAttempts(engine, last);
     const pending = engine.list('bench', { status: 'pending' });
-    if (pending.length !== PENDING || !pending.every((d) => d.attempts.length === 1 && d.attempts[0]!.nextRetryAt !== null)) {
+    if (
+      pending.length !== PENDING ||
+      !pending.every((d) => d.attempts.length === 1 && d.attempts[0]!.nextRetryAt !== null)
+    ) {
       throw new Error('not every delivery is waiting for its retry');
     }
     pending.length = 0;
@@ -47,13 +61,26 @@ export const retryMemoryBench: Bench = {
     const heapPerRetry = (after.heapUsed - before.heapUsed) / PENDING;
     await engine.close(1_000);
     return [
-      figure({ name: 'RSS per pending retry, 100,000 queued', value: perRetry, unit: 'bytes', baseline: 'RSS before queueing (MiB)', baselineValue: before.rss / 2 ** 20, ratio: perRetry / 2048, target: '< 2 KB each (ratio to 2048 B < 1)', atMost: 0.9999, notes: `V8 heap in use: ${Math.round(heapPerRetry)} B per retry; measured at rest, after collections` }),
+      figure({
+        name: 'RSS per pending retry, 100,000 queued',
+        value: perRetry,
+        unit: 'bytes',
+        baseline: 'RSS before queueing (MiB)',
+        baselineValue: before.rss / 2 ** 20,
+        ratio: perRetry / 2048,
+        target: '< 2 KB each (ratio to 2048 B < 1)',
+        atMost: 0.9999,
+        notes: `V8 heap in use: ${Math.round(heapPerRetry)} B per retry; measured at rest, after collections`,
+      }),
     ];
   },
 };
 
 /** Attempts to one webhook run in order, so the latest delivery of each has its retry scheduled last. */
-async function waitForFirstAttempts(engine: ReturnType<typeof createDeliveryEngine>, latest: { id: string }[]): Promise<void> {
+async function waitForFirstAttempts(
+  engine: ReturnType<typeof createDeliveryEngine>,
+  latest: { id: string }[],
+): Promise<void> {
   for (;;) {
     const scheduled = latest.every(({ id }) => engine.get('bench', id)?.attempts[0]?.nextRetryAt);
     if (scheduled) return;

@@ -3,7 +3,7 @@
  * the same run, and writes bench/results.md with the machine's description.
  */
 import { writeFile } from 'node:fs/promises';
-import { cpus, totalmem, type as osType, release } from 'node:os';
+import { cpus, type as osType, release, totalmem } from 'node:os';
 import type { Bench, Figure } from './lib.js';
 
 const modules = await Promise.all([
@@ -23,7 +23,9 @@ for (const bench of benches) {
   process.stderr.write(`running ${bench.name}...\n`);
   for (const f of await bench.run()) {
     results.push(f);
-    console.log(`${f.met ? 'met   ' : 'MISSED'} ${f.name}: ${fmt(f.value)} ${f.unit} vs ${f.baseline} ${fmt(f.baselineValue)} -> ratio ${f.ratio.toFixed(3)} (target ${f.target})${f.notes ? ` [${f.notes}]` : ''}`);
+    console.log(
+      `${f.met ? 'met   ' : 'MISSED'} ${f.name}: ${fmt(f.value)} ${f.unit} vs ${f.baseline} ${fmt(f.baselineValue)} -> ratio ${f.ratio.toFixed(3)} (target ${f.target})${f.notes ? ` [${f.notes}]` : ''}`,
+    );
   }
 }
 
@@ -33,7 +35,10 @@ function fmt(n: number): string {
 
 const machine = `${cpus().length} x ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, ${osType()} ${release()}, Node ${process.version}`;
 const table = results
-  .map((f) => `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.baseline}: ${fmt(f.baselineValue)} | ${f.ratio.toFixed(3)} | ${f.target} | ${f.met ? 'met' : '**missed**'} |`)
+  .map(
+    (f) =>
+      `| ${f.name} | ${fmt(f.value)} ${f.unit} | ${f.baseline}: ${fmt(f.baselineValue)} | ${f.ratio.toFixed(3)} | ${f.target} | ${f.met ? 'met' : '**missed**'} |`,
+  )
   .join('\n');
 await writeFile(
   new URL('./results.md', import.meta.url),

@@ -2,12 +2,12 @@
  * Generates everything derived from openapi/: the bundled documents and the TypeScript types the
  * SDK ships. `--check` regenerates in memory and fails when the committed files differ.
  */
-import { readFile, writeFile, mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundle, createConfig } from '@redocly/openapi-core';
-import openapiTS, { astToString } from 'openapi-typescript';
 import { compile, type JSONSchema } from 'json-schema-to-typescript';
+import openapiTS, { astToString } from 'openapi-typescript';
 import { parse as parseYaml } from 'yaml';
 import { eventSchemaName } from '../sdk/src/schema-names.js';
 
@@ -94,7 +94,10 @@ async function eventTypes(document: OpenApiDocument): Promise<string> {
     return Object.fromEntries(
       entries
         .filter(([key]) => !(isRef && key === 'description'))
-        .map(([key, value]) => [key, key === '$ref' ? String(value).replace('#/components/schemas/', '#/$defs/') : toDefs(value)]),
+        .map(([key, value]) => [
+          key,
+          key === '$ref' ? String(value).replace('#/components/schemas/', '#/$defs/') : toDefs(value),
+        ]),
     );
   };
   const rootSchema = {
@@ -103,7 +106,9 @@ async function eventTypes(document: OpenApiDocument): Promise<string> {
     type: 'object',
     additionalProperties: false,
     required: names,
-    properties: Object.fromEntries(names.map((name) => [name, { $ref: `#/$defs/${eventSchemaName(name, 'Payload')}` }])),
+    properties: Object.fromEntries(
+      names.map((name) => [name, { $ref: `#/$defs/${eventSchemaName(name, 'Payload')}` }]),
+    ),
     $defs: toDefs(schemas),
   } as JSONSchema;
   const payloads = await compile(rootSchema, 'EventPayloads', {
@@ -180,8 +185,8 @@ async function outputs(): Promise<Map<string, string>> {
   const api = await bundleDocument('titan-webhooks.yaml');
   const control = await bundleDocument('mock-control.yaml');
   return new Map([
-    ['titan-webhooks.openapi.json', JSON.stringify(api, null, 2) + '\n'],
-    ['mock-control.openapi.json', JSON.stringify(control, null, 2) + '\n'],
+    ['titan-webhooks.openapi.json', `${JSON.stringify(api, null, 2)}\n`],
+    ['mock-control.openapi.json', `${JSON.stringify(control, null, 2)}\n`],
     ['titan-api.ts', await apiTypes(api)],
     ['mock-control-api.ts', await apiTypes(control)],
     ['events.ts', await eventTypes(api)],
@@ -203,7 +208,9 @@ async function main(): Promise<void> {
     }
   }
   if (stale.length > 0) {
-    console.error(`Generated code is out of date with openapi/: ${stale.join(', ')}\nRun \`npm run generate\` and commit.`);
+    console.error(
+      `Generated code is out of date with openapi/: ${stale.join(', ')}\nRun \`npm run generate\` and commit.`,
+    );
     process.exit(1);
   }
   console.log(check ? 'generated code is up to date' : `generated into ${outDir}`);

@@ -2,7 +2,7 @@ import { defineConfig } from 'tsup';
 
 // '#hmac' stays external: package.json "imports" picks node:crypto or Web Crypto per runtime.
 export default defineConfig({
-  entry: ['src/index.ts', 'src/openapi.ts', 'src/hmac/node.ts', 'src/hmac/web.ts'],
+  entry: ['src/index.ts', 'src/mock.ts', 'src/internal.ts', 'src/openapi.ts', 'src/hmac/node.ts', 'src/hmac/web.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   clean: true,

@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 /** `titan-mock-server` (and the root `npm start`): flags, environment, one JSON line on stdout, graceful stop. */
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { ConfigError, DEFAULT_DELIVERY_TIMEOUT_SECONDS, DEFAULT_HOST, DEFAULT_PORT, type LogLevel, type MockServerOptions } from './config.js';
-import { startMockServer, type MockServer } from './server.js';
+import {
+  ConfigError,
+  DEFAULT_DELIVERY_TIMEOUT_SECONDS,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  type LogLevel,
+  type MockServerOptions,
+} from './config.js';
+import { type MockServer, startMockServer } from './server.js';
 
 /** Invalid flag or environment values exit with 2, the usual code for usage errors. */
 const USAGE_ERROR = 2;
@@ -23,7 +30,11 @@ const boolean: Parser<boolean> = (value) => {
   if (/^(0|false|no|)$/i.test(value)) return false;
   throw new ConfigError(`${JSON.stringify(value)} is not 1 or 0`);
 };
-const tokenList: Parser<string[]> = (value) => value.split(',').map((token) => token.trim()).filter(Boolean);
+const tokenList: Parser<string[]> = (value) =>
+  value
+    .split(',')
+    .map((token) => token.trim())
+    .filter(Boolean);
 
 /** Commander reports a parser's message as part of its own "option ... is invalid" line. */
 const flag =
@@ -61,15 +72,26 @@ function fromEnvironment(env: NodeJS.ProcessEnv): MockServerOptions {
 function parseArguments(argv: string[]): MockServerOptions {
   const program = new Command('titan-mock-server')
     .description('A local Titan webhooks API that delivers signed events with retries, plus a control API for tests.')
-    .option('--port <port>', `port to listen on, 0 for any free port (default ${DEFAULT_PORT}; env TITAN_MOCK_PORT)`, flag(integer))
+    .option(
+      '--port <port>',
+      `port to listen on, 0 for any free port (default ${DEFAULT_PORT}; env TITAN_MOCK_PORT)`,
+      flag(integer),
+    )
     .option('--host <host>', `address to listen on (default ${DEFAULT_HOST}; env TITAN_MOCK_HOST)`)
     .option(
       '--token <token>',
       'an API token, its own account with scope *; repeat for more accounts (default one random titan_dev_... token; env TITAN_MOCK_TOKENS, comma-separated)',
       (value: string, previous: string[] = []) => [...previous, ...flag(tokenList)(value)],
     )
-    .option('--allow-private-urls', 'allow http and private, loopback and local URLs, for local receivers (env TITAN_MOCK_ALLOW_PRIVATE_URLS=1)')
-    .option('--time-scale <factor>', 'multiply every retry wait, 0.01 turns 5 s into 50 ms (default 1; env TITAN_MOCK_TIME_SCALE)', flag(number))
+    .option(
+      '--allow-private-urls',
+      'allow http and private, loopback and local URLs, for local receivers (env TITAN_MOCK_ALLOW_PRIVATE_URLS=1)',
+    )
+    .option(
+      '--time-scale <factor>',
+      'multiply every retry wait, 0.01 turns 5 s into 50 ms (default 1; env TITAN_MOCK_TIME_SCALE)',
+      flag(number),
+    )
     .option(
       '--delivery-timeout <seconds>',
       `seconds per delivery attempt (default ${DEFAULT_DELIVERY_TIMEOUT_SECONDS}; env TITAN_MOCK_DELIVERY_TIMEOUT)`,
@@ -131,7 +153,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   stopOnSignals(server);
-  process.stdout.write(JSON.stringify({ url: server.url, token: server.token, tokens: server.tokens }) + '\n');
+  process.stdout.write(`${JSON.stringify({ url: server.url, token: server.token, tokens: server.tokens })}\n`);
 }
 
 void main();

@@ -59,8 +59,14 @@ const TOKEN = /^[^\s,]{1,512}$/;
 
 function tokenSpec(token: string | TokenSpec): TokenSpec {
   const spec = typeof token === 'string' ? { token, scopes: ['*'] } : token;
-  check(typeof spec.token === 'string' && TOKEN.test(spec.token), `invalid token ${JSON.stringify(spec.token)}: 1 to 512 characters, no whitespace or commas`);
-  check(Array.isArray(spec.scopes) && spec.scopes.every((s) => typeof s === 'string'), 'token scopes must be an array of strings');
+  check(
+    typeof spec.token === 'string' && TOKEN.test(spec.token),
+    `invalid token ${JSON.stringify(spec.token)}: 1 to 512 characters, no whitespace or commas`,
+  );
+  check(
+    Array.isArray(spec.scopes) && spec.scopes.every((s) => typeof s === 'string'),
+    'token scopes must be an array of strings',
+  );
   return { token: spec.token, scopes: [...spec.scopes] };
 }
 
@@ -73,12 +79,18 @@ export function resolveConfig(options: MockServerOptions = {}): MockServerConfig
   const timeScale = options.timeScale ?? 1;
   check(Number.isFinite(timeScale) && timeScale >= 0, `invalid time scale ${timeScale}: a number of at least 0`);
   const deliveryTimeout = options.deliveryTimeout ?? DEFAULT_DELIVERY_TIMEOUT_SECONDS;
-  check(Number.isFinite(deliveryTimeout) && deliveryTimeout > 0 && deliveryTimeout <= 3600, `invalid delivery timeout ${deliveryTimeout}: seconds, more than 0 and at most 3600`);
+  check(
+    Number.isFinite(deliveryTimeout) && deliveryTimeout > 0 && deliveryTimeout <= 3600,
+    `invalid delivery timeout ${deliveryTimeout}: seconds, more than 0 and at most 3600`,
+  );
   const logLevel = options.logLevel ?? 'silent';
   check(LOG_LEVELS.includes(logLevel), `invalid log level ${logLevel}: one of ${LOG_LEVELS.join(', ')}`);
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   check(Number.isInteger(rateLimit.limit) && rateLimit.limit >= 1, 'rateLimit.limit must be a positive integer');
-  check(Number.isInteger(rateLimit.windowMs) && rateLimit.windowMs >= 1, 'rateLimit.windowMs must be a positive integer');
+  check(
+    Number.isInteger(rateLimit.windowMs) && rateLimit.windowMs >= 1,
+    'rateLimit.windowMs must be a positive integer',
+  );
 
   const tokens = (options.tokens?.length ? options.tokens : [developmentToken()]).map(tokenSpec);
   const duplicate = tokens.find((spec, index) => tokens.findIndex((other) => other.token === spec.token) !== index);

@@ -1,5 +1,5 @@
-export { startMockServer } from './server.js';
-export type { MockServer, WaitForDeliveriesFilter } from './server.js';
-export { ConfigError } from './config.js';
+export type { Delivery, DeliveryFilter, EmitResult } from '@titan-webhooks/sdk/mock';
 export type { LogLevel, MockServerOptions, RateLimitOptions, TokenSpec } from './config.js';
-export type { Delivery, DeliveryFilter, EmitResult } from '@titan-webhooks/sdk';
+export { ConfigError } from './config.js';
+export type { MockServer, WaitForDeliveriesFilter } from './server.js';
+export { startMockServer } from './server.js';

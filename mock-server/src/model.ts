@@ -2,7 +2,8 @@
  * The shapes the API layer (src/api) and the delivery engine (src/delivery) share.
  * The API layer owns webhooks; the engine owns deliveries and reads webhooks through WebhookSource.
  */
-import type { Delivery, DeliveryFilter, EventName, TitanEvent, Webhook } from '@titan-webhooks/sdk';
+import type { EventName, TitanEvent, Webhook } from '@titan-webhooks/sdk';
+import type { Delivery, DeliveryFilter } from '@titan-webhooks/sdk/mock';
 
 /** An account is identified by its bearer token's account id. */
 export type AccountId = string;
@@ -42,7 +43,11 @@ export interface DeliveryEngine {
   list(accountId: AccountId, filter?: DeliveryFilter): Delivery[];
   get(accountId: AccountId, id: string): Delivery | undefined;
   /** Resolves with the matching deliveries once `count` of them are no longer pending (or `count` exist, if `settled` is false). */
-  waitFor(accountId: AccountId, filter: DeliveryFilter & { count?: number; settled?: boolean }, timeoutMs: number): Promise<Delivery[]>;
+  waitFor(
+    accountId: AccountId,
+    filter: DeliveryFilter & { count?: number; settled?: boolean },
+    timeoutMs: number,
+  ): Promise<Delivery[]>;
   /** Cancels and forgets the account's deliveries. */
   reset(accountId: AccountId): void;
   /** Stops scheduling; waits up to graceMs for attempts on the wire. */

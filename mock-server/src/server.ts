@@ -1,19 +1,13 @@
 /** startMockServer: wires store, delivery engine and app, listens, and hands back a test-friendly handle. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EventName, EventPayloads } from '@titan-webhooks/sdk';
+import { createMockControl, type Delivery, type DeliveryFilter, type EmitResult } from '@titan-webhooks/sdk/mock';
 import { destination, pino } from 'pino';
-import {
-  createMockControl,
-  type Delivery,
-  type DeliveryFilter,
-  type EmitResult,
-  type EventName,
-  type EventPayloads,
-} from '@titan-webhooks/sdk';
-import { createAccounts } from './api/auth.js';
 import { createApp } from './api/app.js';
+import { createAccounts } from './api/auth.js';
 import { WebhookStore } from './api/webhook-store.js';
-import { resolveConfig, type MockServerOptions } from './config.js';
+import { type MockServerOptions, resolveConfig } from './config.js';
 import { createDeliveryEngine } from './delivery/index.js';
 
 /** What `waitForDeliveries` waits for: `count` (default 1) matching deliveries that are no longer pending. */
@@ -58,7 +52,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     logger: logger.child({ component: 'delivery' }),
   });
   const accounts = createAccounts(config.tokens);
-  const app = createApp({ accounts, store, engine, allowPrivateUrls: config.allowPrivateUrls, rateLimit: config.rateLimit, logger });
+  const app = createApp({
+    accounts,
+    store,
+    engine,
+    allowPrivateUrls: config.allowPrivateUrls,
+    rateLimit: config.rateLimit,
+    logger,
+  });
 
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import type { TitanEvent } from '@titan-webhooks/sdk';
 import { parseJson, toEvent } from './envelope.js';
 import { WebhookVerificationError } from './errors.js';
-import { isRawBody, keyList, matchesAnyKey, parseSignatureHeader, type HmacKeys, type RawBody } from './signature.js';
+import { type HmacKeys, isRawBody, keyList, matchesAnyKey, parseSignatureHeader, type RawBody } from './signature.js';
 
 export interface ConstructEventOptions {
   /**
@@ -26,17 +26,24 @@ export async function constructEvent(
   await verifyOrThrow(rawBody, signature, hmacKey);
   const now = options.now ?? new Date();
   const { event, signedTimestamp } = toEvent(parseJson(rawBody), now);
-  if (signedTimestamp && options.toleranceSeconds !== undefined) checkTolerance(event.timestamp, now, options.toleranceSeconds);
+  if (signedTimestamp && options.toleranceSeconds !== undefined)
+    checkTolerance(event.timestamp, now, options.toleranceSeconds);
   return event;
 }
 
 async function verifyOrThrow(rawBody: RawBody, signature: string | null | undefined, hmacKey: HmacKeys): Promise<void> {
   if (signature === undefined || signature === null || signature === '') {
-    throw new WebhookVerificationError('missing_signature', 'no X-Webhook-Signature header: is an hmacKey set on the webhook?');
+    throw new WebhookVerificationError(
+      'missing_signature',
+      'no X-Webhook-Signature header: is an hmacKey set on the webhook?',
+    );
   }
   const digest = typeof signature === 'string' ? parseSignatureHeader(signature) : null;
   if (digest === null) {
-    throw new WebhookVerificationError('invalid_signature_format', 'X-Webhook-Signature is not "sha256=" followed by 64 hex digits');
+    throw new WebhookVerificationError(
+      'invalid_signature_format',
+      'X-Webhook-Signature is not "sha256=" followed by 64 hex digits',
+    );
   }
   let keys: string[] = [];
   let matches = false;
@@ -47,7 +54,10 @@ async function verifyOrThrow(rawBody: RawBody, signature: string | null | undefi
     // Exotic keys or bodies from untyped callers are a mismatch, not a crash: this function throws nothing else.
   }
   if (keys.length === 0) {
-    throw new WebhookVerificationError('signature_mismatch', 'no hmacKey configured: pass the key Titan returned when the webhook was created');
+    throw new WebhookVerificationError(
+      'signature_mismatch',
+      'no hmacKey configured: pass the key Titan returned when the webhook was created',
+    );
   }
   if (!matches) {
     throw new WebhookVerificationError(

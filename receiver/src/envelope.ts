@@ -1,4 +1,4 @@
-import { EVENT_NAMES, type CommandResultPayload, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
+import { type CommandResultPayload, EVENT_NAMES, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
 import { WebhookVerificationError } from './errors.js';
 import type { RawBody } from './signature.js';
 
@@ -34,7 +34,8 @@ export function parseJson(rawBody: RawBody): unknown {
 export function toEvent(body: unknown, receivedAt: Date): Envelope {
   if (!isObject(body)) invalid('the body is not a JSON object');
   const { event, session } = body;
-  if (typeof event !== 'string' || !EVENTS.has(event)) invalid(`"event" is not a Titan event name: ${JSON.stringify(event)}`);
+  if (typeof event !== 'string' || !EVENTS.has(event))
+    invalid(`"event" is not a Titan event name: ${JSON.stringify(event)}`);
   if (typeof session !== 'string') invalid('"session" is not a string');
   if (event === 'command.result' && !('payload' in body) && 'data' in body) {
     return { event: commandResultData(body, session, receivedAt), signedTimestamp: false };
@@ -42,7 +43,12 @@ export function toEvent(body: unknown, receivedAt: Date): Envelope {
 
   const { id, timestamp, payload } = body;
   if (typeof id !== 'string' || !id.startsWith('evt_')) invalid('"id" is not an event id (evt_...)');
-  if (typeof timestamp !== 'string' || !ISO_DATE_TIME.test(timestamp) || !isCalendarDate(timestamp) || Number.isNaN(Date.parse(timestamp))) {
+  if (
+    typeof timestamp !== 'string' ||
+    !ISO_DATE_TIME.test(timestamp) ||
+    !isCalendarDate(timestamp) ||
+    Number.isNaN(Date.parse(timestamp))
+  ) {
     invalid('"timestamp" is not an ISO 8601 date-time');
   }
   if (!isObject(payload)) invalid('"payload" is not an object');
@@ -52,7 +58,7 @@ export function toEvent(body: unknown, receivedAt: Date): Envelope {
 }
 
 /**
- * The vendor's other `command.result` form, `{event, session, data}` (DECISIONS §2), as a normal event.
+ * The vendor's other `command.result` form, `{event, session, data}`, as a normal event.
  * It has no id: the correlationId is unique per asynchronous command and each command has one result,
  * so `evt_command_<correlationId>` is stable across attempts and deduplicates. It has no timestamp
  * either: the time of receipt stands in, which is why tolerance checks skip this form.
@@ -60,7 +66,8 @@ export function toEvent(body: unknown, receivedAt: Date): Envelope {
 function commandResultData(body: Record<string, unknown>, session: string, receivedAt: Date): TitanEvent {
   const { data } = body;
   if (!isObject(data)) invalid('"data" is not an object');
-  if (typeof data.correlationId !== 'string' || data.correlationId === '') invalid('"data.correlationId" is not a string');
+  if (typeof data.correlationId !== 'string' || data.correlationId === '')
+    invalid('"data.correlationId" is not a string');
   return {
     id: COMMAND_RESULT_ID_PREFIX + data.correlationId,
     event: 'command.result',

@@ -88,6 +88,8 @@ export class WebhookHandlerError extends TitanReceiverError {
     readonly eventId: string,
     cause: unknown,
   ) {
-    super(`a handler failed for event ${eventId}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    super(`a handler failed for event ${eventId}: ${cause instanceof Error ? cause.message : String(cause)}`, {
+      cause,
+    });
   }
 }

@@ -68,7 +68,9 @@ function passToNext(res: ServerResponse, next: (error?: unknown) => void): Dispa
     new Promise((resolve, reject) => {
       // 'close' follows 'finish', and also comes alone when the connection drops first.
       res.once('close', () =>
-        res.writableFinished && res.statusCode < 300 ? resolve() : reject(new Error(`the route answered ${res.statusCode} for ${event.id}`)),
+        res.writableFinished && res.statusCode < 300
+          ? resolve()
+          : reject(new Error(`the route answered ${res.statusCode} for ${event.id}`)),
       );
       next();
     });

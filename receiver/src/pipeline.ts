@@ -1,7 +1,7 @@
 import type { TitanEvent } from '@titan-webhooks/sdk';
 import { constructEvent } from './construct-event.js';
 import { isJsonContentType } from './content-type.js';
-import { MemoryDedupeStore, type DedupeStore } from './dedupe.js';
+import { type DedupeStore, MemoryDedupeStore } from './dedupe.js';
 import { handlersOf } from './dispatch.js';
 import { payloadTooLarge, TitanReceiverError, WebhookHandlerError, WebhookRequestError } from './errors.js';
 import type { ReceiverOptions } from './options.js';
@@ -43,9 +43,11 @@ export type Pipeline<Req> = (delivery: IncomingDelivery<Req>, dispatch?: Dispatc
  */
 export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req> {
   const keys = keyList(options.hmacKey);
-  if (keys.length === 0) throw new TypeError('titan-webhooks receiver: hmacKey must be a non-empty string or array of strings');
+  if (keys.length === 0)
+    throw new TypeError('titan-webhooks receiver: hmacKey must be a non-empty string or array of strings');
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0) throw new TypeError('titan-webhooks receiver: maxBodyBytes must be a whole number of bytes');
+  if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0)
+    throw new TypeError('titan-webhooks receiver: maxBodyBytes must be a whole number of bytes');
   const { toleranceSeconds } = options;
   if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds >= 0)) {
     throw new TypeError('titan-webhooks receiver: toleranceSeconds must be a number of seconds, 0 or more');
@@ -56,11 +58,17 @@ export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req
 
   async function run(delivery: IncomingDelivery<Req>, dispatch: Dispatch<Req>): Promise<Outcome> {
     if (!isJsonContentType(delivery.contentType)) {
-      throw new WebhookRequestError('unsupported_media_type', `Content-Type ${JSON.stringify(delivery.contentType ?? '')} is not JSON: Titan sends application/json`);
+      throw new WebhookRequestError(
+        'unsupported_media_type',
+        `Content-Type ${JSON.stringify(delivery.contentType ?? '')} is not JSON: Titan sends application/json`,
+      );
     }
-    if (delivery.contentLength !== null && Number(delivery.contentLength) > maxBodyBytes) throw payloadTooLarge(maxBodyBytes);
+    if (delivery.contentLength !== null && Number(delivery.contentLength) > maxBodyBytes)
+      throw payloadTooLarge(maxBodyBytes);
     const rawBody = await delivery.readBody(maxBodyBytes);
-    const event = await constructEvent(rawBody, delivery.signature, keys, { toleranceSeconds: options.toleranceSeconds });
+    const event = await constructEvent(rawBody, delivery.signature, keys, {
+      toleranceSeconds: options.toleranceSeconds,
+    });
     delivery.accept?.(event);
     if (store === undefined) {
       await runHandlers(dispatch, event, delivery.request);
@@ -69,11 +77,19 @@ export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req
     return dedupeAndRun(store, dispatch, event, delivery.request);
   }
 
-  async function dedupeAndRun(store: DedupeStore, dispatch: Dispatch<Req>, event: TitanEvent, request: Req): Promise<Outcome> {
+  async function dedupeAndRun(
+    store: DedupeStore,
+    dispatch: Dispatch<Req>,
+    event: TitanEvent,
+    request: Req,
+  ): Promise<Outcome> {
     const claim = await store.claim(event.id, CLAIM_LEASE_SECONDS);
     if (claim === 'handled') return { status: 200, body: { received: true, duplicate: true } };
     if (claim === 'in_progress') {
-      throw new WebhookRequestError('delivery_in_progress', `event ${event.id} is being handled by another delivery; retry later`);
+      throw new WebhookRequestError(
+        'delivery_in_progress',
+        `event ${event.id} is being handled by another delivery; retry later`,
+      );
     }
     try {
       await runHandlers(dispatch, event, request);
@@ -92,7 +108,9 @@ export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req
       const failure =
         error instanceof TitanReceiverError
           ? error
-          : new WebhookRequestError('internal_error', `the delivery could not be processed: ${String(error)}`, { cause: error });
+          : new WebhookRequestError('internal_error', `the delivery could not be processed: ${String(error)}`, {
+              cause: error,
+            });
       await report(failure, delivery.request);
       return { status: failure.status, body: { error: publicMessage(failure), code: failure.code } };
     }

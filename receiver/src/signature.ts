@@ -1,4 +1,4 @@
-import { hmacSha256Equals, isHex } from '@titan-webhooks/sdk';
+import { hmacSha256Equals, isHex } from '@titan-webhooks/sdk/internal';
 
 /** A raw request body: the exact bytes Titan signed, or their UTF-8 decoding. */
 export type RawBody = string | Uint8Array;
@@ -27,7 +27,7 @@ function signatureDigits(signature: string): string | null {
 
 /**
  * The 64 hex digits of an `X-Webhook-Signature` value, or null when it is not in an accepted form:
- * exactly what DECISIONS §2 allows, an optional `sha256=` in any case, then 64 hex digits in either
+ * exactly what the contract allows, an optional `sha256=` in any case, then 64 hex digits in either
  * case, nothing around.
  */
 export function parseSignatureHeader(signature: string): string | null {
@@ -47,7 +47,9 @@ export function matchesAnyKey(rawBody: RawBody, digest: string, keys: readonly s
   // One key is the common case: a single promise on the hot path (hmacSha256Equals never rejects).
   if (keys.length === 1) return hmacSha256Equals(keys[0]!, rawBody, digest);
   // Every key is tried, so the time taken does not reveal which key (old or new) signed the body.
-  return Promise.all(keys.map((key) => hmacSha256Equals(key, rawBody, digest))).then((results) => results.includes(true));
+  return Promise.all(keys.map((key) => hmacSha256Equals(key, rawBody, digest))).then((results) =>
+    results.includes(true),
+  );
 }
 
 /**
@@ -77,5 +79,8 @@ const NOT_VALID = Promise.resolve(false);
 /** Whether `value` is a body the HMAC back ends accept, for callers without types. */
 export function isRawBody(value: unknown): value is RawBody {
   // Not `instanceof`: Buffers and Uint8Arrays from another realm (vm contexts, test runners) must pass too.
-  return typeof value === 'string' || (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]');
+  return (
+    typeof value === 'string' ||
+    (ArrayBuffer.isView(value) && Object.prototype.toString.call(value) === '[object Uint8Array]')
+  );
 }

@@ -63,8 +63,7 @@ export function createTitanClient(options: ClientOptions): TitanClient {
       create: (body, { signal } = {}) => unwrap(raw.POST('/api/webhooks', { body, signal })),
       list: ({ signal } = {}) => unwrap(raw.GET('/api/webhooks', { signal })),
       get: (id, { signal } = {}) => unwrap(raw.GET('/api/webhooks/{id}', { params: byId(id), signal })),
-      update: (id, body, { signal } = {}) =>
-        unwrap(raw.PUT('/api/webhooks/{id}', { params: byId(id), body, signal })),
+      update: (id, body, { signal } = {}) => unwrap(raw.PUT('/api/webhooks/{id}', { params: byId(id), body, signal })),
       delete: (id, { signal } = {}) => unwrap(raw.DELETE('/api/webhooks/{id}', { params: byId(id), signal })),
     },
   };

@@ -1,5 +1,5 @@
-import { EVENT_EXAMPLES } from './generated/examples.js';
 import type { EventName, EventPayloads, TitanEventOf } from './generated/events.js';
+import { EVENT_EXAMPLES } from './generated/examples.js';
 import { newDeliveryId, newEventId } from './ids.js';
 import { signPayload } from './signing.js';
 import { VERSION } from './version.js';

@@ -69,7 +69,11 @@ interface BufferedResponse {
 }
 
 /** One try, body included: the timeout and the caller's signal cover the whole exchange. */
-async function fetchWithTimeout(baseFetch: typeof fetch, request: Request, timeoutMs: number): Promise<BufferedResponse> {
+async function fetchWithTimeout(
+  baseFetch: typeof fetch,
+  request: Request,
+  timeoutMs: number,
+): Promise<BufferedResponse> {
   if (request.signal.aborted) throw request.signal.reason;
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(new DOMException('timed out', 'TimeoutError')), timeoutMs);
@@ -81,7 +85,10 @@ async function fetchWithTimeout(baseFetch: typeof fetch, request: Request, timeo
     // Buffered here, under the same timer: a server that stalls mid-body must not hang the call.
     const text = await response.text();
     const { status, statusText, headers } = response;
-    return { response: new Response(NULL_BODY_STATUS.has(status) ? null : text, { status, statusText, headers }), text };
+    return {
+      response: new Response(NULL_BODY_STATUS.has(status) ? null : text, { status, statusText, headers }),
+      text,
+    };
   } catch (error) {
     if (request.signal.aborted) throw request.signal.reason ?? error;
     const timedOut = timeout.signal.aborted;

@@ -1,5 +1,5 @@
 import type { Client } from 'openapi-fetch';
-import { createRawClient, type ClientOptions, type RequestOptions } from './client.js';
+import { type ClientOptions, createRawClient, type RequestOptions } from './client.js';
 import type { EventName, EventPayloads, TitanEventOf } from './generated/events.js';
 import type { components, paths } from './generated/mock-control-api.js';
 import { unwrap } from './response.js';
@@ -51,7 +51,8 @@ export function createMockControl(options: ClientOptions): MockControl {
       } as unknown as components['schemas']['EmitEventRequest'];
       return (await unwrap(raw.POST('/_mock/events', { body, signal }))) as unknown as EmitResult<typeof event>;
     },
-    deliveries: (filter = {}, { signal } = {}) => unwrap(raw.GET('/_mock/deliveries', { params: { query: filter }, signal })),
+    deliveries: (filter = {}, { signal } = {}) =>
+      unwrap(raw.GET('/_mock/deliveries', { params: { query: filter }, signal })),
     delivery: (id, { signal } = {}) => unwrap(raw.GET('/_mock/deliveries/{id}', { params: { path: { id } }, signal })),
     async reset({ signal } = {}) {
       await unwrap(raw.POST('/_mock/reset', { signal }));

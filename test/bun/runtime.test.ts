@@ -1,9 +1,10 @@
 // The SDK and the receiver on Bun, as published: Bun.serve with the web handler, deliveries from the
 // SDK over real HTTP, and both HMAC back ends on the shared vectors.
 import { afterAll, beforeAll, expect, test } from 'bun:test';
-import { buildTestDelivery, createTitanClient, signPayload, TitanApiError } from '@titan-webhooks/sdk';
 import { createWebhookHandler, verifySignature } from '@titan-webhooks/receiver';
+import { buildTestDelivery, createTitanClient, signPayload, TitanApiError } from '@titan-webhooks/sdk';
 import * as web from '../../sdk/dist/hmac/web.js';
+// biome-ignore lint/correctness/useImportExtensions: a JSON module is named by its own extension.
 import vectors from '../vectors/signatures.json';
 
 const KEY = 'bun-receiver-key-0123456789';
@@ -11,7 +12,10 @@ const seen: string[] = [];
 const receiver = Bun.serve({
   port: 0,
   hostname: '127.0.0.1',
-  fetch: createWebhookHandler({ hmacKey: KEY, on: { 'session.status': (event) => void seen.push(`${event.id} ${event.payload.status}`) } }),
+  fetch: createWebhookHandler({
+    hmacKey: KEY,
+    on: { 'session.status': (event) => void seen.push(`${event.id} ${event.payload.status}`) },
+  }),
 });
 const api = Bun.serve({
   port: 0,
@@ -33,7 +37,7 @@ const hex = (a: Uint8Array) => Array.from(a, (b) => b.toString(16).padStart(2, '
 for (const v of vectors.valid) {
   test(`both HMAC back ends match the vector: ${v.name}`, async () => {
     expect(await signPayload(bytes(v.bodyBase64), v.hmacKey)).toBe(v.signature);
-    expect('sha256=' + hex(await web.hmacSha256(v.hmacKey, bytes(v.bodyBase64)))).toBe(v.signature);
+    expect(`sha256=${hex(await web.hmacSha256(v.hmacKey, bytes(v.bodyBase64)))}`).toBe(v.signature);
   });
 }
 
@@ -59,7 +63,9 @@ test('a signed delivery over HTTP reaches the typed handler; another key is 401'
 test('the client reads data and throws TitanApiError over real HTTP', async () => {
   const baseUrl = `http://127.0.0.1:${api.port}`;
   expect(await createTitanClient({ baseUrl, token: 'titan_bun' }).webhooks.list()).toEqual([]);
-  const error = await createTitanClient({ baseUrl, token: 'wrong', retry: false }).webhooks.list().catch((e: unknown) => e);
+  const error = await createTitanClient({ baseUrl, token: 'wrong', retry: false })
+    .webhooks.list()
+    .catch((e: unknown) => e);
   expect(error).toBeInstanceOf(TitanApiError);
   expect((error as TitanApiError).code).toBe('unauthorized');
 });

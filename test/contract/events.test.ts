@@ -1,7 +1,8 @@
+import { createEvent, EVENT_EXAMPLES, EVENT_NAMES } from '@titan-webhooks/sdk';
+import { eventSchemaName } from '@titan-webhooks/sdk/internal';
+import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EVENT_EXAMPLES, EVENT_NAMES, createEvent, eventSchemaName } from '@titan-webhooks/sdk';
-import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -28,7 +29,13 @@ describe('the bundled contract', () => {
 
   test("the vendor's {event, session, data} form of command.result is not an envelope", () => {
     const envelope = validator('TitanEventEnvelope');
-    expect(envelope({ event: 'command.result', session: 'default', data: { correlationId: 'cmd-abc123', success: true, result: {} } })).toBe(false);
+    expect(
+      envelope({
+        event: 'command.result',
+        session: 'default',
+        data: { correlationId: 'cmd-abc123', success: true, result: {} },
+      }),
+    ).toBe(false);
   });
 
   test('payloads are closed: an unknown field is invalid', () => {

@@ -1,7 +1,8 @@
 // The built receiver on Deno: its web handler behind a real Deno.serve, deliveries from the SDK over HTTP.
-import { assert, assertEquals } from './assert.ts';
-import { buildTestDelivery } from '../../sdk/dist/index.js';
+
 import { createWebhookHandler, verifySignature } from '../../receiver/dist/index.js';
+import { buildTestDelivery } from '../../sdk/dist/index.js';
+import { assert, assertEquals } from './assert.ts';
 
 const KEY = 'deno-receiver-key-0123456789';
 

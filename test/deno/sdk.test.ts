@@ -1,7 +1,8 @@
 // The SDK's own tests on Deno: the Web Crypto back end and the npm package as Deno resolves it.
-import { assert, assertEquals, assertRejects } from './assert.ts';
+
 import * as web from '../../sdk/dist/hmac/web.js';
 import { buildTestDelivery, createTitanClient, signPayload, TitanApiError } from '../../sdk/dist/index.js';
+import { assert, assertEquals, assertRejects } from './assert.ts';
 
 const vectors = JSON.parse(await Deno.readTextFile(new URL('../vectors/signatures.json', import.meta.url)));
 const bytes = (b64: string) => Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
@@ -13,7 +14,7 @@ for (const v of vectors.valid) {
   });
   Deno.test(`Web Crypto back end matches the vector: ${v.name}`, async () => {
     const digest = await web.hmacSha256(v.hmacKey, bytes(v.bodyBase64));
-    assertEquals('sha256=' + hex(digest), v.signature);
+    assertEquals(`sha256=${hex(digest)}`, v.signature);
     assert(await web.hmacSha256Equals(v.hmacKey, bytes(v.bodyBase64), hex(digest)));
   });
 }
@@ -34,7 +35,10 @@ Deno.test('the client talks to a real Deno.serve server and throws TitanApiError
   const baseUrl = `http://127.0.0.1:${server.addr.port}`;
   try {
     assertEquals(await createTitanClient({ baseUrl, token: 'titan_deno' }).webhooks.list(), []);
-    const error = await assertRejects(() => createTitanClient({ baseUrl, token: 'wrong' }).webhooks.list(), TitanApiError);
+    const error = await assertRejects(
+      () => createTitanClient({ baseUrl, token: 'wrong' }).webhooks.list(),
+      TitanApiError,
+    );
     assertEquals((error as TitanApiError).code, 'unauthorized');
   } finally {
     await server.shutdown();

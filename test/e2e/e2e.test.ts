@@ -1,11 +1,12 @@
 // The three packages together over real HTTP: the SDK manages webhooks on the mock server, the
 // control API emits events, and an Express app with the receiver middleware verifies and dispatches.
-import type { AddressInfo } from 'node:net';
+
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
+import { type TitanEvent, titanWebhooks } from '@titan-webhooks/receiver';
+import { createTitanClient, EVENT_NAMES, type EventName, signPayload, type TitanClient } from '@titan-webhooks/sdk';
 import express from 'express';
-import { startMockServer, type MockServer } from '@titan-webhooks/mock-server';
-import { titanWebhooks, type TitanEvent } from '@titan-webhooks/receiver';
-import { createTitanClient, EVENT_NAMES, signPayload, type EventName, type TitanClient } from '@titan-webhooks/sdk';
 
 const KEY_A = 'e2e-key-a-0123456789';
 const KEY_B = 'e2e-key-b-0123456789';
@@ -46,7 +47,10 @@ beforeAll(async () => {
   server.post(
     '/rotating',
     (req, _res, next) => {
-      rotationAttempts.push({ attempt: String(req.headers['x-webhook-attempt']), signature: String(req.headers['x-webhook-signature']) });
+      rotationAttempts.push({
+        attempt: String(req.headers['x-webhook-attempt']),
+        signature: String(req.headers['x-webhook-signature']),
+      });
       next();
     },
     titanWebhooks({
@@ -92,7 +96,12 @@ test('all 31 events are emitted, signed, verified and dispatched to a handler of
 });
 
 test('a receiver that fails twice gets the delivery on attempt 3 with the same event id', async () => {
-  const hook = await titan.webhooks.create({ url: `${receiverUrl}/flaky`, hmacKey: KEY_A, events: ['message.received'], retries: { attempts: 3, delaySeconds: 1, policy: 'constant' } });
+  const hook = await titan.webhooks.create({
+    url: `${receiverUrl}/flaky`,
+    hmacKey: KEY_A,
+    events: ['message.received'],
+    retries: { attempts: 3, delaySeconds: 1, policy: 'constant' },
+  });
   const { event } = await mock.emit('message.received');
   const [delivery] = await mock.waitForDeliveries({ webhookId: hook.id, status: 'succeeded' }, 15_000);
   expect(delivery!.attempts.map((a) => a.statusCode)).toEqual([500, 500, 200]);
@@ -103,7 +112,12 @@ test('a receiver that fails twice gets the delivery on attempt 3 with the same e
 });
 
 test('a key rotated with the SDK between two attempts is accepted by a receiver holding both keys', async () => {
-  const hook = await titan.webhooks.create({ url: `${receiverUrl}/rotating`, hmacKey: KEY_A, events: ['session.status'], retries: { attempts: 2, delaySeconds: 1, policy: 'constant' } });
+  const hook = await titan.webhooks.create({
+    url: `${receiverUrl}/rotating`,
+    hmacKey: KEY_A,
+    events: ['session.status'],
+    retries: { attempts: 2, delaySeconds: 1, policy: 'constant' },
+  });
   rotationAttempts.length = 0;
   rotateTo = async () => {
     await titan.webhooks.update(hook.id, { hmacKey: KEY_B });
@@ -118,7 +132,11 @@ test('a key rotated with the SDK between two attempts is accepted by a receiver 
 });
 
 test('a webhook disabled with the SDK stops receiving', async () => {
-  const hook = await titan.webhooks.create({ url: `${receiverUrl}/disabled`, hmacKey: KEY_A, events: ['call.received'] });
+  const hook = await titan.webhooks.create({
+    url: `${receiverUrl}/disabled`,
+    hmacKey: KEY_A,
+    events: ['call.received'],
+  });
   await mock.emit('call.received');
   await mock.waitForDeliveries({ webhookId: hook.id, status: 'succeeded' }, 15_000);
   await titan.webhooks.update(hook.id, { enabled: false });

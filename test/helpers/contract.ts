@@ -2,10 +2,11 @@
  * Checks real responses against the contract: the response schema and documented headers that
  * titanOpenApiDocument / mockControlOpenApiDocument give for the operation and status.
  */
+
+import { mockControlOpenApiDocument, titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import request from 'supertest';
-import { mockControlOpenApiDocument, titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 
 type Doc = { paths: Record<string, Record<string, { responses?: Record<string, unknown> }>>; components?: unknown };
 const documents: Record<string, Doc> = {
@@ -17,7 +18,7 @@ const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
 for (const [id, document] of Object.entries(documents)) ajv.addSchema({ ...(document as object), $id: id });
 
-const escape = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
+const escapePointer = (segment: string) => segment.replaceAll('~', '~0').replaceAll('/', '~1');
 
 function resolvePointer(document: unknown, pointer: string): unknown {
   return pointer
@@ -32,7 +33,7 @@ export function findOperation(method: string, actualPath: string): { documentId:
   const path = actualPath.split('?')[0]!;
   for (const [documentId, document] of Object.entries(documents)) {
     for (const template of Object.keys(document.paths)) {
-      const pattern = new RegExp('^' + template.replace(/\{[^}]+\}/g, '[^/]+') + '$');
+      const pattern = new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+')}$`);
       if (pattern.test(path) && document.paths[template]![method.toLowerCase()]) return { documentId, template };
     }
   }
@@ -54,8 +55,12 @@ function responseSpec(method: string, documentId: string, template: string, stat
   const responses = document.paths[template]![method.toLowerCase()]!.responses ?? {};
   const statusKey = String(status) in responses ? String(status) : 'default' in responses ? 'default' : undefined;
   if (statusKey === undefined) throw new Error(`${method} ${template} does not document status ${status}`);
-  let pointer = `#/paths/${escape(template)}/${method.toLowerCase()}/responses/${statusKey}`;
-  let response = responses[statusKey] as { $ref?: string; headers?: Record<string, unknown>; content?: Record<string, unknown> };
+  let pointer = `#/paths/${escapePointer(template)}/${method.toLowerCase()}/responses/${statusKey}`;
+  let response = responses[statusKey] as {
+    $ref?: string;
+    headers?: Record<string, unknown>;
+    content?: Record<string, unknown>;
+  };
   if (response.$ref) {
     pointer = response.$ref;
     response = resolvePointer(document, pointer) as typeof response;
@@ -81,15 +86,16 @@ export function assertContract(method: string, actualPath: string, response: Con
   const spec = responseSpec(method, documentId, template, response.status);
   const where = `${method} ${actualPath} -> ${response.status}`;
   if (spec.validate && !spec.validate(response.body)) {
-    throw new Error(`${where}: body breaks the contract: ${JSON.stringify(spec.validate.errors)}\n${JSON.stringify(response.body)}`);
+    throw new Error(
+      `${where}: body breaks the contract: ${JSON.stringify(spec.validate.errors)}\n${JSON.stringify(response.body)}`,
+    );
   }
   for (const name of spec.headers) {
     const value = response.headers[name.toLowerCase()];
-    if (typeof value !== 'string' || !/^\d+$/.test(value)) throw new Error(`${where}: documented header ${name} is missing or not a whole number`);
+    if (typeof value !== 'string' || !/^\d+$/.test(value))
+      throw new Error(`${where}: documented header ${name} is missing or not a whole number`);
   }
 }
-
-
 
 export interface CallOptions {
   /** Bearer token; omit for none. */
@@ -103,12 +109,25 @@ export interface CallOptions {
 }
 
 /** One real HTTP request with supertest; the response is checked against the contract before it is returned. */
-export async function call(baseUrl: string, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, options: CallOptions = {}): Promise<request.Response> {
+export async function call(
+  baseUrl: string,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  options: CallOptions = {},
+): Promise<request.Response> {
   const agent = request(baseUrl);
-  let req = method === 'GET' ? agent.get(path) : method === 'POST' ? agent.post(path) : method === 'PUT' ? agent.put(path) : agent.delete(path);
+  let req =
+    method === 'GET'
+      ? agent.get(path)
+      : method === 'POST'
+        ? agent.post(path)
+        : method === 'PUT'
+          ? agent.put(path)
+          : agent.delete(path);
   if (options.token !== undefined) req = req.set('Authorization', `Bearer ${options.token}`);
   for (const [name, value] of Object.entries(options.headers ?? {})) req = req.set(name, value);
-  if (options.raw !== undefined) req = req.set('Content-Type', options.contentType ?? 'application/json').send(options.raw);
+  if (options.raw !== undefined)
+    req = req.set('Content-Type', options.contentType ?? 'application/json').send(options.raw);
   else if (options.body !== undefined) req = req.send(options.body as object);
   const response = await req;
   assertContract(method, path, response);

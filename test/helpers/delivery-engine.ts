@@ -1,8 +1,13 @@
 import { createEvent, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
 import pino from 'pino';
-import { createDeliveryEngine } from '../../mock-server/src/delivery';
-import { newWebhookFields } from '../../mock-server/src/api/webhook-rules';
-import type { DeliveryEngine, DeliveryEngineOptions, StoredWebhook, WebhookSource } from '../../mock-server/src/model';
+import { newWebhookFields } from '../../mock-server/src/api/webhook-rules.js';
+import { createDeliveryEngine } from '../../mock-server/src/delivery/index.js';
+import type {
+  DeliveryEngine,
+  DeliveryEngineOptions,
+  StoredWebhook,
+  WebhookSource,
+} from '../../mock-server/src/model.js';
 
 /** An in-memory webhook store that keeps the engine's index in step, as the API layer does. */
 export class TestWebhooks implements WebhookSource {
@@ -47,7 +52,10 @@ export class TestWebhooks implements WebhookSource {
 }
 
 /** An engine over a fresh TestWebhooks, private URLs allowed (receivers are on 127.0.0.1). */
-export function createTestEngine(overrides: Partial<DeliveryEngineOptions> = {}): { engine: DeliveryEngine; webhooks: TestWebhooks } {
+export function createTestEngine(overrides: Partial<DeliveryEngineOptions> = {}): {
+  engine: DeliveryEngine;
+  webhooks: TestWebhooks;
+} {
   const webhooks = new TestWebhooks();
   webhooks.engine = createDeliveryEngine({
     webhooks,

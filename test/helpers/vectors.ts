@@ -1,3 +1,4 @@
+// biome-ignore lint/correctness/useImportExtensions: a JSON module is named by its own extension.
 import vectors from '../vectors/signatures.json';
 
 export interface ValidVector {

@@ -1,41 +1,98 @@
 import { gzipSync } from 'node:zlib';
-// HTTP conventions of DECISIONS §4: auth, scopes, body handling, rate limits, health and contract.
+import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
+// HTTP conventions: auth, scopes, body handling, rate limits, health and contract.
 import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
-import { startMockServer, type MockServer } from '@titan-webhooks/mock-server';
 import request from 'supertest';
-import { call } from '../helpers/contract';
+import { call } from '../helpers/contract.js';
 
 const URL = 'https://93.184.216.34/hook';
 
 let mock: MockServer;
 beforeAll(async () => {
-  mock = await startMockServer({ port: 0, tokens: ['tok_full', { token: 'tok_readonly', scopes: ['webhooks:read'] }, { token: 'tok_manage', scopes: ['webhooks:manage'] }] });
+  mock = await startMockServer({
+    port: 0,
+    tokens: [
+      'tok_full',
+      { token: 'tok_readonly', scopes: ['webhooks:read'] },
+      { token: 'tok_manage', scopes: ['webhooks:manage'] },
+    ],
+  });
 });
 afterAll(() => mock.close());
 
 describe('error codes of §4', () => {
   const cases: [string, () => Promise<request.Response>, number, string][] = [
-    ['validation_error', () => call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', body: { url: 'nope' } }), 400, 'validation_error'],
-    ['invalid_json', () => call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: '{"url": ' }), 400, 'invalid_json'],
+    [
+      'validation_error',
+      () => call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', body: { url: 'nope' } }),
+      400,
+      'validation_error',
+    ],
+    [
+      'invalid_json',
+      () => call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: '{"url": ' }),
+      400,
+      'invalid_json',
+    ],
     ['unauthorized without a token', () => call(mock.url, 'GET', '/api/webhooks'), 401, 'unauthorized'],
-    ['unauthorized with an unknown token', () => call(mock.url, 'GET', '/api/webhooks', { token: 'tok_nope' }), 401, 'unauthorized'],
-    ['unauthorized with another scheme', () => call(mock.url, 'GET', '/api/webhooks', { headers: { Authorization: 'Basic dG9rX2Z1bGw6' } }), 401, 'unauthorized'],
-    ['forbidden without webhooks:manage', () => call(mock.url, 'GET', '/api/webhooks', { token: 'tok_readonly' }), 403, 'forbidden'],
+    [
+      'unauthorized with an unknown token',
+      () => call(mock.url, 'GET', '/api/webhooks', { token: 'tok_nope' }),
+      401,
+      'unauthorized',
+    ],
+    [
+      'unauthorized with another scheme',
+      () => call(mock.url, 'GET', '/api/webhooks', { headers: { Authorization: 'Basic dG9rX2Z1bGw6' } }),
+      401,
+      'unauthorized',
+    ],
+    [
+      'forbidden without webhooks:manage',
+      () => call(mock.url, 'GET', '/api/webhooks', { token: 'tok_readonly' }),
+      403,
+      'forbidden',
+    ],
     ['not_found', () => call(mock.url, 'GET', '/api/webhooks/424242', { token: 'tok_full' }), 404, 'not_found'],
-    ['payload_too_large', () => call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: JSON.stringify({ url: URL, label: 'x'.repeat(1024 * 1024) }) }), 413, 'payload_too_large'],
-    ['unsupported_media_type', () => call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: 'url=https://x', contentType: 'application/x-www-form-urlencoded' }), 415, 'unsupported_media_type'],
+    [
+      'payload_too_large',
+      () =>
+        call(mock.url, 'POST', '/api/webhooks', {
+          token: 'tok_full',
+          raw: JSON.stringify({ url: URL, label: 'x'.repeat(1024 * 1024) }),
+        }),
+      413,
+      'payload_too_large',
+    ],
+    [
+      'unsupported_media_type',
+      () =>
+        call(mock.url, 'POST', '/api/webhooks', {
+          token: 'tok_full',
+          raw: 'url=https://x',
+          contentType: 'application/x-www-form-urlencoded',
+        }),
+      415,
+      'unsupported_media_type',
+    ],
   ];
   test.each(cases)('%s', async (_name, send, status, code) => {
     const res = await send();
     expect(res.status).toBe(status);
-    expect(res.body).toEqual({ error: expect.any(String), code, ...(res.body.details ? { details: expect.any(Array) } : {}) });
+    expect(res.body).toEqual({
+      error: expect.any(String),
+      code,
+      ...(res.body.details ? { details: expect.any(Array) } : {}),
+    });
     expect(res.headers['content-type']).toMatch(/^application\/json/);
   });
 });
 
 describe('auth and scopes', () => {
   test('the scheme is case-insensitive', async () => {
-    expect((await call(mock.url, 'GET', '/api/webhooks', { headers: { Authorization: 'bearer tok_full' } })).status).toBe(200);
+    expect(
+      (await call(mock.url, 'GET', '/api/webhooks', { headers: { Authorization: 'bearer tok_full' } })).status,
+    ).toBe(200);
   });
 
   test('webhooks:manage is enough, * too', async () => {
@@ -60,30 +117,58 @@ describe('auth and scopes', () => {
 });
 
 describe('bodies', () => {
-  test.each(['{', '{"url": "https://x",}', "{'url': 1}", 'nul', '{"a":1}}'])('malformed JSON %j is invalid_json', async (raw) => {
-    const res = await call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw });
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('invalid_json');
-  });
+  test.each(['{', '{"url": "https://x",}', "{'url': 1}", 'nul', '{"a":1}}'])(
+    'malformed JSON %j is invalid_json',
+    async (raw) => {
+      const res = await call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw });
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('invalid_json');
+    },
+  );
 
-  test.each(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1'])('content type %s is 415', async (contentType) => {
-    const res = await call(mock.url, 'PUT', '/api/webhooks/1', { token: 'tok_full', raw: '{}', contentType });
-    expect(res.status).toBe(415);
-    expect(res.body.code).toBe('unsupported_media_type');
-  });
+  test.each(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1'])(
+    'content type %s is 415',
+    async (contentType) => {
+      const res = await call(mock.url, 'PUT', '/api/webhooks/1', { token: 'tok_full', raw: '{}', contentType });
+      expect(res.status).toBe(415);
+      expect(res.body.code).toBe('unsupported_media_type');
+    },
+  );
 
   test('application/json with parameters and +json types are accepted', async () => {
     const body = JSON.stringify({ url: URL });
-    expect((await call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: body, contentType: 'application/json; charset=utf-8' })).status).toBe(201);
-    expect((await call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: body, contentType: 'application/merge-patch+json' })).status).toBe(201);
+    expect(
+      (
+        await call(mock.url, 'POST', '/api/webhooks', {
+          token: 'tok_full',
+          raw: body,
+          contentType: 'application/json; charset=utf-8',
+        })
+      ).status,
+    ).toBe(201);
+    expect(
+      (
+        await call(mock.url, 'POST', '/api/webhooks', {
+          token: 'tok_full',
+          raw: body,
+          contentType: 'application/merge-patch+json',
+        })
+      ).status,
+    ).toBe(201);
   });
 
   test('a body of exactly 1 MiB is read, one byte more is 413', async () => {
     const skeleton = JSON.stringify({ url: URL, label: '' });
     const fill = 'x'.repeat(1024 * 1024 - skeleton.length);
-    const atLimit = await call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: JSON.stringify({ url: URL, label: fill }) });
+    const atLimit = await call(mock.url, 'POST', '/api/webhooks', {
+      token: 'tok_full',
+      raw: JSON.stringify({ url: URL, label: fill }),
+    });
     expect(atLimit.status).toBe(400); // read and validated: the label is too long
-    const over = await call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: JSON.stringify({ url: URL, label: fill + 'x' }) });
+    const over = await call(mock.url, 'POST', '/api/webhooks', {
+      token: 'tok_full',
+      raw: JSON.stringify({ url: URL, label: `${fill}x` }),
+    });
     expect(over.status).toBe(413);
   });
 
@@ -132,7 +217,10 @@ describe('bodies', () => {
   });
 
   test('__proto__ in a body is an unknown field, not a prototype', async () => {
-    const res = await call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', raw: `{"url":"${URL}","__proto__":{"enabled":false}}` });
+    const res = await call(mock.url, 'POST', '/api/webhooks', {
+      token: 'tok_full',
+      raw: `{"url":"${URL}","__proto__":{"enabled":false}}`,
+    });
     expect(res.status).toBe(400);
     expect(res.body.details).toEqual([{ path: '/__proto__', message: 'is not a known field' }]);
   });
@@ -154,7 +242,10 @@ describe('rate limit', () => {
     const limited = await startMockServer({ port: 0, tokens: ['t1', 't2'], rateLimit: { limit: 3, windowMs: 30_000 } });
     try {
       const remaining: (string | undefined)[] = [];
-      for (let i = 0; i < 3; i++) remaining.push((await call(limited.url, 'GET', '/api/webhooks', { token: 't1' })).headers['x-ratelimit-remaining']);
+      for (let i = 0; i < 3; i++)
+        remaining.push(
+          (await call(limited.url, 'GET', '/api/webhooks', { token: 't1' })).headers['x-ratelimit-remaining'],
+        );
       expect(remaining).toEqual(['2', '1', '0']);
       const res = await call(limited.url, 'GET', '/api/webhooks', { token: 't1' });
       expect(res.status).toBe(429);
@@ -200,11 +291,14 @@ describe('server endpoints without a token', () => {
     expect(res.body).toEqual(titanOpenApiDocument);
   });
 
-  test.each(['/api/webhooks/%E0%A4%A', '/_mock/deliveries/%E0%A4%A'])('a path that is not valid percent-encoding is 400: %s', async (path) => {
-    const res = await request(mock.url).get(path).set('Authorization', 'Bearer tok_full');
-    expect(res.status).toBe(400);
-    expect(res.body.code).toBe('validation_error');
-  });
+  test.each(['/api/webhooks/%E0%A4%A', '/_mock/deliveries/%E0%A4%A'])(
+    'a path that is not valid percent-encoding is 400: %s',
+    async (path) => {
+      const res = await request(mock.url).get(path).set('Authorization', 'Bearer tok_full');
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe('validation_error');
+    },
+  );
 
   test('unknown routes answer a JSON 404', async () => {
     const res = await request(mock.url).get('/nope');

@@ -1,6 +1,6 @@
-// Every validation rule of DECISIONS §3 over real HTTP: 400 validation_error with details naming the field.
-import { startMockServer, type MockServer } from '@titan-webhooks/mock-server';
-import { call } from '../helpers/contract';
+// Every validation rule of a webhook over real HTTP: 400 validation_error with details naming the field.
+import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
+import { call } from '../helpers/contract.js';
 
 const URL = 'https://93.184.216.34/hook';
 const KEY = 'a-secret-of-16+-chars';
@@ -8,11 +8,15 @@ const KEY = 'a-secret-of-16+-chars';
 let mock: MockServer;
 let privateMock: MockServer;
 beforeAll(async () => {
-  [mock, privateMock] = await Promise.all([startMockServer({ port: 0 }), startMockServer({ port: 0, allowPrivateUrls: true })]);
+  [mock, privateMock] = await Promise.all([
+    startMockServer({ port: 0 }),
+    startMockServer({ port: 0, allowPrivateUrls: true }),
+  ]);
 });
 afterAll(() => Promise.all([mock.close(), privateMock.close()]));
 
-const create = (body: unknown, server = mock) => call(server.url, 'POST', '/api/webhooks', { token: server.token, body });
+const create = (body: unknown, server = mock) =>
+  call(server.url, 'POST', '/api/webhooks', { token: server.token, body });
 const header = (name: string, value = 'v') => ({ name, value });
 
 /** [name, body fields besides url, path of the expected detail]. */
@@ -51,7 +55,11 @@ const invalid: [string, Record<string, unknown>, string][] = [
   ['header name empty', { headers: [header('')] }, '/headers/0/name'],
   ['header name over 64 characters', { headers: [header('X'.repeat(65))] }, '/headers/0/name'],
   ['header value with CR LF (injection)', { headers: [header('X-App', 'ok\r\nX-Injected: 1')] }, '/headers/0/value'],
-  ['header value with another control character, which HTTP cannot carry', { headers: [header('X-App', 'a\u0001b')] }, '/headers/0/value'],
+  [
+    'header value with another control character, which HTTP cannot carry',
+    { headers: [header('X-App', 'a\u0001b')] },
+    '/headers/0/value',
+  ],
   ['header value with DEL', { headers: [header('X-App', 'a\u007fb')] }, '/headers/0/value'],
   ['header value beyond Latin-1', { headers: [header('X-App', 'a€b')] }, '/headers/0/value'],
   ['events null', { events: null }, '/events'],
@@ -73,7 +81,17 @@ const invalid: [string, Record<string, unknown>, string][] = [
   ['createdAt may not be given', { createdAt: '2026-01-01T00:00:00Z' }, '/createdAt'],
 ];
 
-const reserved = ['content-type', 'Content-Length', 'HOST', 'user-agent', 'Transfer-Encoding', 'connection', 'X-Webhook-Signature', 'x-webhook-event', 'X-WEBHOOK-ANYTHING'];
+const reserved = [
+  'content-type',
+  'Content-Length',
+  'HOST',
+  'user-agent',
+  'Transfer-Encoding',
+  'connection',
+  'X-Webhook-Signature',
+  'x-webhook-event',
+  'X-WEBHOOK-ANYTHING',
+];
 
 describe('create rejects', () => {
   test.each(invalid)('%s', async (_name, fields, path) => {
@@ -104,20 +122,35 @@ describe('create rejects', () => {
   });
 
   test('lists every problem at once', async () => {
-    const res = await create({ url: 'http://x', events: ['nope'], retries: { attempts: 99, delaySeconds: 0 }, color: 'red' });
+    const res = await create({
+      url: 'http://x',
+      events: ['nope'],
+      retries: { attempts: 99, delaySeconds: 0 },
+      color: 'red',
+    });
     expect([...new Set(res.body.details.map((d: { path: string }) => d.path))].sort()).toEqual(
       ['/color', '/events/0', '/retries/attempts', '/retries/delaySeconds', '/url'].sort(),
     );
   });
 
   test('pattern failures are explained in words, not as regular expressions', async () => {
-    const res = await create({ url: 'http://93.184.216.34/hook', session: 'my session', headers: [header('Host'), header('X-App', 'a\r\nX-Injected: 1')] });
+    const res = await create({
+      url: 'http://93.184.216.34/hook',
+      session: 'my session',
+      headers: [header('Host'), header('X-App', 'a\r\nX-Injected: 1')],
+    });
     expect(res.body.details).toEqual(
       expect.arrayContaining([
         { path: '/url', message: 'must be an https URL' },
-        { path: '/session', message: "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit or must be null" },
+        {
+          path: '/session',
+          message: "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit or must be null",
+        },
         { path: '/headers/0/name', message: expect.stringMatching(/^must be an HTTP header name other than .*host/) },
-        { path: '/headers/1/value', message: 'must be printable ASCII or Latin-1 text (no CR, LF, NUL or other control characters)' },
+        {
+          path: '/headers/1/value',
+          message: 'must be printable ASCII or Latin-1 text (no CR, LF, NUL or other control characters)',
+        },
       ]),
     );
   });
@@ -135,7 +168,10 @@ describe('create rejects', () => {
 
 describe('create accepts the edges of every rule', () => {
   test.each<[string, Record<string, unknown>]>([
-    ['url of exactly 2048 characters', { url: `https://93.184.216.34/${'a'.repeat(2048 - 'https://93.184.216.34/'.length)}` }],
+    [
+      'url of exactly 2048 characters',
+      { url: `https://93.184.216.34/${'a'.repeat(2048 - 'https://93.184.216.34/'.length)}` },
+    ],
     ['upper-case scheme', { url: 'HTTPS://93.184.216.34/hook' }],
     ['session of 64 characters', { session: 'a'.repeat(64) }],
     ['an internationalised host name', { url: 'https://bücher.example/hook' }],
@@ -150,7 +186,10 @@ describe('create accepts the edges of every rule', () => {
     ['hmacKey of 512 characters', { hmacKey: 'k'.repeat(512) }],
     ['10 headers', { headers: Array.from({ length: 10 }, (_, i) => header(`X-H${i}`)) }],
     ['a header value of 1024 characters with tabs', { headers: [header('X-App', `a\tb${'v'.repeat(1021)}`)] }],
-    ['header names that only look reserved', { headers: [header('X-Webhooks'), header('Hostname'), header('Content-Types')] }],
+    [
+      'header names that only look reserved',
+      { headers: [header('X-Webhooks'), header('Hostname'), header('Content-Types')] },
+    ],
     ['retries at their bounds', { retries: { attempts: 15, delaySeconds: 3600, policy: 'constant' } }],
     ['retries.attempts 0', { retries: { attempts: 0, delaySeconds: 1 } }],
     ['every event name', { events: ['message.received', 'command.result', 'session.logged_out'] }],
@@ -162,18 +201,26 @@ describe('create accepts the edges of every rule', () => {
 });
 
 describe('update', () => {
-  test.each(invalid.filter(([name]) => !['url missing', 'hmacKey null on create'].includes(name)))('rejects %s', async (_name, fields, path) => {
-    const { id } = (await create({ url: URL })).body.data;
-    const res = await call(mock.url, 'PUT', `/api/webhooks/${id}`, { token: mock.token, body: fields });
-    expect(res.status).toBe(400);
-    expect(res.body.details).toEqual(expect.arrayContaining([{ path, message: expect.any(String) }]));
-    const after = await call(mock.url, 'GET', `/api/webhooks/${id}`, { token: mock.token });
-    expect(after.body.data.url).toBe(URL);
-  });
+  test.each(invalid.filter(([name]) => !['url missing', 'hmacKey null on create'].includes(name)))(
+    'rejects %s',
+    async (_name, fields, path) => {
+      const { id } = (await create({ url: URL })).body.data;
+      const res = await call(mock.url, 'PUT', `/api/webhooks/${id}`, { token: mock.token, body: fields });
+      expect(res.status).toBe(400);
+      expect(res.body.details).toEqual(expect.arrayContaining([{ path, message: expect.any(String) }]));
+      const after = await call(mock.url, 'GET', `/api/webhooks/${id}`, { token: mock.token });
+      expect(after.body.data.url).toBe(URL);
+    },
+  );
 });
 
 describe('allowPrivateUrls', () => {
-  test.each(['http://127.0.0.1:3000/hook', 'http://localhost:3000/titan', 'https://10.0.0.1/hook', 'http://my-laptop/hook'])('accepts %s', async (url) => {
+  test.each([
+    'http://127.0.0.1:3000/hook',
+    'http://localhost:3000/titan',
+    'https://10.0.0.1/hook',
+    'http://my-laptop/hook',
+  ])('accepts %s', async (url) => {
     expect((await create({ url }, privateMock)).status).toBe(201);
   });
 

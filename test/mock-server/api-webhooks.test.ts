@@ -1,6 +1,6 @@
 // The /api/webhooks operations over real HTTP: CRUD, accounts, ids, partial updates, hmacKey exposure.
-import { startMockServer, type MockServer } from '@titan-webhooks/mock-server';
-import { call } from '../helpers/contract';
+import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
+import { call } from '../helpers/contract.js';
 
 const URL_A = 'https://93.184.216.34/hooks/a';
 const URL_B = 'https://93.184.216.34/hooks/b';
@@ -16,8 +16,10 @@ beforeEach(async () => {
   await call(mock.url, 'POST', '/_mock/reset', { token: 'tok_bob' });
 });
 
-const alice = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => call(mock.url, method, path, { token: 'tok_alice', body });
-const bob = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) => call(mock.url, method, path, { token: 'tok_bob', body });
+const alice = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
+  call(mock.url, method, path, { token: 'tok_alice', body });
+const bob = (method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown) =>
+  call(mock.url, method, path, { token: 'tok_bob', body });
 
 describe('create', () => {
   test('answers 201 with the defaults of §3 and hmacKey', async () => {
@@ -116,7 +118,10 @@ describe('update changes only the fields present', () => {
         session: 'default',
         label: 'first',
         hmacKey: KEY,
-        headers: [{ name: 'X-One', value: '1' }, { name: 'X-Two', value: '2' }],
+        headers: [
+          { name: 'X-One', value: '1' },
+          { name: 'X-Two', value: '2' },
+        ],
         retries: { attempts: 2, delaySeconds: 10, policy: 'linear' },
       })
     ).body.data;
@@ -134,10 +139,22 @@ describe('update changes only the fields present', () => {
     ['session null clears the filter', { session: null }, { session: null }],
     ['label null clears the label', { label: null }, { label: null }],
     ['enabled', { enabled: false }, { enabled: false }],
-    ['headers replace the whole list', { headers: [{ name: 'X-Three', value: '3' }] }, { headers: [{ name: 'X-Three', value: '3' }] }],
+    [
+      'headers replace the whole list',
+      { headers: [{ name: 'X-Three', value: '3' }] },
+      { headers: [{ name: 'X-Three', value: '3' }] },
+    ],
     ['headers [] removes them', { headers: [] }, { headers: [] }],
-    ['partial retries complete from the current values', { retries: { attempts: 7 } }, { retries: { attempts: 7, delaySeconds: 10, policy: 'linear' } }],
-    ['retries policy alone', { retries: { policy: 'constant' } }, { retries: { attempts: 2, delaySeconds: 10, policy: 'constant' } }],
+    [
+      'partial retries complete from the current values',
+      { retries: { attempts: 7 } },
+      { retries: { attempts: 7, delaySeconds: 10, policy: 'linear' } },
+    ],
+    [
+      'retries policy alone',
+      { retries: { policy: 'constant' } },
+      { retries: { attempts: 2, delaySeconds: 10, policy: 'constant' } },
+    ],
   ])('%s', async (_name, body, changed) => {
     const { hmacKey: _key, ...before } = created;
     const res = await alice('PUT', `/api/webhooks/${id}`, body);

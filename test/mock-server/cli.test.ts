@@ -1,5 +1,5 @@
 // The titan-mock-server bin (mock-server/dist/cli.js, built by `npm run build`): flags, env, JSON line, signals.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 
@@ -12,9 +12,17 @@ interface Started {
 }
 
 /** Spawns the CLI and resolves with the first JSON line it prints on stdout. */
-function start(args: string[], env: Record<string, string> = {}, command: string[] = [process.execPath, CLI]): Promise<Started> {
+function start(
+  args: string[],
+  env: Record<string, string> = {},
+  command: string[] = [process.execPath, CLI],
+): Promise<Started> {
   // Its own process group, so stopping `npm start` reaches the node process npm started too.
-  const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: ROOT, env: { ...process.env, ...env }, detached: true });
+  const child = spawn(command[0]!, [...command.slice(1), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+  });
   return new Promise((resolve, reject) => {
     let stdout = '';
     let stderr = '';
@@ -29,7 +37,10 @@ function start(args: string[], env: Record<string, string> = {}, command: string
 }
 
 /** Runs the CLI to its end. */
-async function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function run(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [CLI, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
@@ -49,7 +60,11 @@ async function stop(child: ChildProcessWithoutNullStreams, signal: NodeJS.Signal
 test('prints one JSON line with the url and the first token; each token is its own account; SIGTERM exits 0', async () => {
   const { child, info } = await start(['--port', '0', '--token', 'a', '--token', 'b']);
   try {
-    expect(info).toMatchObject({ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/), token: 'a', tokens: ['a', 'b'] });
+    expect(info).toMatchObject({
+      url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+      token: 'a',
+      tokens: ['a', 'b'],
+    });
     expect(await (await fetch(`${info.url}/health`)).json()).toEqual({ status: 'ok' });
     const create = await fetch(`${info.url}/api/webhooks`, {
       method: 'POST',
@@ -67,12 +82,21 @@ test('prints one JSON line with the url and the first token; each token is its o
 test('without --token a development token is generated; SIGINT exits 0', async () => {
   const { child, info } = await start(['--port', '0']);
   expect(info.token).toMatch(/^titan_dev_[0-9a-f]{32}$/);
-  expect((await fetch(`${info.url}/api/webhooks`, { headers: { authorization: `Bearer ${info.token}` } })).status).toBe(200);
+  expect((await fetch(`${info.url}/api/webhooks`, { headers: { authorization: `Bearer ${info.token}` } })).status).toBe(
+    200,
+  );
   expect(await stop(child, 'SIGINT')).toBe(0);
 });
 
 test('environment variables mirror the flags', async () => {
-  const { child, info } = await start([], { TITAN_MOCK_PORT: '0', TITAN_MOCK_HOST: '127.0.0.1', TITAN_MOCK_TOKENS: 'x,y', TITAN_MOCK_ALLOW_PRIVATE_URLS: '1', TITAN_MOCK_TIME_SCALE: '0.01', TITAN_MOCK_DELIVERY_TIMEOUT: '2' });
+  const { child, info } = await start([], {
+    TITAN_MOCK_PORT: '0',
+    TITAN_MOCK_HOST: '127.0.0.1',
+    TITAN_MOCK_TOKENS: 'x,y',
+    TITAN_MOCK_ALLOW_PRIVATE_URLS: '1',
+    TITAN_MOCK_TIME_SCALE: '0.01',
+    TITAN_MOCK_DELIVERY_TIMEOUT: '2',
+  });
   try {
     expect(info.tokens).toEqual(['x', 'y']);
     const create = await fetch(`${info.url}/api/webhooks`, {
@@ -87,7 +111,10 @@ test('environment variables mirror the flags', async () => {
 });
 
 test('flags win over the environment', async () => {
-  const { child, info } = await start(['--port', '0', '--token', 'flag'], { TITAN_MOCK_PORT: '1', TITAN_MOCK_TOKENS: 'env' });
+  const { child, info } = await start(['--port', '0', '--token', 'flag'], {
+    TITAN_MOCK_PORT: '1',
+    TITAN_MOCK_TOKENS: 'env',
+  });
   expect(info.token).toBe('flag');
   await stop(child);
 });
@@ -118,7 +145,8 @@ test.each<[string[], Record<string, string>, RegExp]>([
 test('--help exits 0 and names every flag', async () => {
   const { code, stdout } = await run(['--help']);
   expect(code).toBe(0);
-  for (const flag of ['--port', '--host', '--token', '--allow-private-urls', '--time-scale', '--delivery-timeout']) expect(stdout).toContain(flag);
+  for (const flag of ['--port', '--host', '--token', '--allow-private-urls', '--time-scale', '--delivery-timeout'])
+    expect(stdout).toContain(flag);
 });
 
 test('a port in use exits 1 with a message', async () => {

@@ -1,11 +1,13 @@
-// The control API of DECISIONS §5 over real HTTP, and the startMockServer handle built on it.
+// The control API over real HTTP, and the startMockServer handle built on it.
+
+import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
+import { EVENT_EXAMPLES, EVENT_NAMES, type EventName } from '@titan-webhooks/sdk';
+import { eventSchemaName } from '@titan-webhooks/sdk/internal';
+import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import { EVENT_EXAMPLES, EVENT_NAMES, eventSchemaName, type EventName } from '@titan-webhooks/sdk';
-import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
-import { startMockServer, type MockServer } from '@titan-webhooks/mock-server';
-import { call } from '../helpers/contract';
-import { startTestServer, type TestServer } from '../helpers/http-server';
+import { call } from '../helpers/contract.js';
+import { startTestServer, type TestServer } from '../helpers/http-server.js';
 
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 addFormats(ajv);
@@ -30,7 +32,8 @@ beforeEach(async () => {
 
 const emit = (body: unknown, token = 'tok_a') => call(mock.url, 'POST', '/_mock/events', { token, body });
 const createWebhook = async (fields: Record<string, unknown> = {}, token = 'tok_a') =>
-  (await call(mock.url, 'POST', '/api/webhooks', { token, body: { url: `${receiver.url}/hook`, ...fields } })).body.data as { id: number };
+  (await call(mock.url, 'POST', '/api/webhooks', { token, body: { url: `${receiver.url}/hook`, ...fields } })).body
+    .data as { id: number };
 
 describe('POST /_mock/events', () => {
   test.each([...EVENT_NAMES])('%s without a payload: 202 and a valid, fresh envelope', async (event) => {
@@ -64,8 +67,16 @@ describe('POST /_mock/events', () => {
     ['an unknown field', { event: 'chat.read', extra: 1 }, '/extra'],
     ['a payload that is not an object', { event: 'chat.read', payload: 'x' }, '/payload'],
     ['a payload missing a required field', { event: 'chat.read', payload: { read: true } }, '/payload/chatId'],
-    ['a payload with an unknown field', { event: 'chat.read', payload: { ...EVENT_EXAMPLES['chat.read'], surprise: 1 } }, '/payload/surprise'],
-    ['a payload of another event', { event: 'session.status', payload: EVENT_EXAMPLES['message.received'] }, '/payload'],
+    [
+      'a payload with an unknown field',
+      { event: 'chat.read', payload: { ...EVENT_EXAMPLES['chat.read'], surprise: 1 } },
+      '/payload/surprise',
+    ],
+    [
+      'a payload of another event',
+      { event: 'session.status', payload: EVENT_EXAMPLES['message.received'] },
+      '/payload',
+    ],
   ])('%s is 400', async (_name, body, path) => {
     const res = await emit(body);
     expect(res.status).toBe(400);
@@ -82,7 +93,9 @@ describe('POST /_mock/events', () => {
     await createWebhook({ enabled: false });
     await createWebhook({}, 'tok_b');
     const res = await emit({ event: 'chat.read' });
-    expect(res.body.data.deliveries.map((d: { webhookId: number }) => d.webhookId).sort()).toEqual([all.id, star.id, matching.id].sort());
+    expect(res.body.data.deliveries.map((d: { webhookId: number }) => d.webhookId).sort()).toEqual(
+      [all.id, star.id, matching.id].sort(),
+    );
     expect(res.body.data.deliveries.every((d: { id: string }) => d.id.startsWith('dlv_'))).toBe(true);
   });
 });
@@ -119,14 +132,19 @@ describe('deliveries', () => {
     expect((await call(mock.url, 'GET', '/_mock/deliveries/dlv_nope', { token: 'tok_a' })).status).toBe(404);
   });
 
-  test.each(['webhookId=0', 'webhookId=abc', 'webhookId=1.5', 'event=nope', 'status=done', 'status=failed&status=pending', 'color=red'])(
-    'a bad query %s is 400',
-    async (query) => {
-      const res = await call(mock.url, 'GET', `/_mock/deliveries?${query}`, { token: 'tok_a' });
-      expect(res.status).toBe(400);
-      expect(res.body.code).toBe('validation_error');
-    },
-  );
+  test.each([
+    'webhookId=0',
+    'webhookId=abc',
+    'webhookId=1.5',
+    'event=nope',
+    'status=done',
+    'status=failed&status=pending',
+    'color=red',
+  ])('a bad query %s is 400', async (query) => {
+    const res = await call(mock.url, 'GET', `/_mock/deliveries?${query}`, { token: 'tok_a' });
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('validation_error');
+  });
 });
 
 describe('reset', () => {
@@ -160,7 +178,10 @@ describe('the startMockServer handle', () => {
   });
 
   test('emit rejects an invalid payload with the API error', async () => {
-    await expect(mock.emit('chat.read', { chatId: 'x' } as never)).rejects.toMatchObject({ status: 400, code: 'validation_error' });
+    await expect(mock.emit('chat.read', { chatId: 'x' } as never)).rejects.toMatchObject({
+      status: 400,
+      code: 'validation_error',
+    });
   });
 
   test('waitForDeliveries rejects after its timeout', async () => {

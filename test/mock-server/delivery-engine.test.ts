@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
-import { DELIVERY_USER_AGENT } from '@titan-webhooks/sdk';
-import type { DeliveryEngine } from '../../mock-server/src/model';
-import { createTestEngine, testEvent, type TestWebhooks } from '../helpers/delivery-engine';
-import { startTestServer, type TestServer } from '../helpers/http-server';
+import { DELIVERY_USER_AGENT } from '@titan-webhooks/sdk/internal';
+import type { DeliveryEngine } from '../../mock-server/src/model.js';
+import { createTestEngine, type TestWebhooks, testEvent } from '../helpers/delivery-engine.js';
+import { startTestServer, type TestServer } from '../helpers/http-server.js';
 
 let server: TestServer;
 let engine: DeliveryEngine;
@@ -72,9 +72,13 @@ describe('fan-out', () => {
 });
 
 describe('the wire', () => {
-  test('headers per DECISIONS §2 in order, then custom headers; a verifiable signature; Content-Length', async () => {
+  test('the delivery headers in order, then custom headers; a verifiable signature; Content-Length', async () => {
     const hmacKey = 'a-signing-key-of-some-length';
-    const hook = webhooks.add({ url: `${server.url}/hook?x=1`, hmacKey, headers: [{ name: 'X-App-ID', value: 'my-app' }] });
+    const hook = webhooks.add({
+      url: `${server.url}/hook?x=1`,
+      hmacKey,
+      headers: [{ name: 'X-App-ID', value: 'my-app' }],
+    });
     const event = testEvent('message.received');
     const [emitted] = engine.emit('acct_1', event);
 
@@ -83,7 +87,7 @@ describe('the wire', () => {
     expect(req!.method).toBe('POST');
     expect(req!.url).toBe('/hook?x=1');
     expect(req!.body).toBe(JSON.stringify(event));
-    const expectedSignature = 'sha256=' + createHmac('sha256', hmacKey).update(req!.body).digest('hex');
+    const expectedSignature = `sha256=${createHmac('sha256', hmacKey).update(req!.body).digest('hex')}`;
     const expected = {
       'content-type': 'application/json',
       'content-length': String(Buffer.byteLength(req!.body)),
@@ -110,14 +114,21 @@ describe('the wire', () => {
       request: { url: `${server.url}/hook?x=1`, headers: expected, body: req!.body },
     });
     expect(delivery!.attempts).toEqual([
-      { attempt: 1, startedAt: expect.any(String), durationMs: expect.any(Number), statusCode: 204, error: null, nextRetryAt: null },
+      {
+        attempt: 1,
+        startedAt: expect.any(String),
+        durationMs: expect.any(Number),
+        statusCode: 204,
+        error: null,
+        nextRetryAt: null,
+      },
     ]);
   });
 
   test('an unsigned webhook gets no signature header; a non-ASCII body has its byte length', async () => {
     webhooks.add({ url: server.url });
     const event = testEvent('message.received');
-    (event.payload as unknown as Record<string, unknown>)['text'] = 'olá 👋 ñ';
+    (event.payload as unknown as Record<string, unknown>).text = 'olá 👋 ñ';
     engine.emit('acct_1', event);
     await engine.waitFor('acct_1', {}, 5_000);
     const [req] = server.requests;
@@ -134,15 +145,23 @@ describe('the wire', () => {
     const deliveries = await engine.waitFor('acct_1', { count: 2 }, 5_000);
     expect(new Set(server.requests.map((r) => r.body)).size).toBe(1);
     expect(new Set(server.requests.map((r) => r.headers['x-webhook-id']))).toEqual(new Set([event.id]));
-    expect(new Set(server.requests.map((r) => r.headers['x-webhook-delivery']))).toEqual(new Set(deliveries.map((d) => d.id)));
-    expect(server.requests[0]!.headers['x-webhook-signature']).not.toBe(server.requests[1]!.headers['x-webhook-signature']);
+    expect(new Set(server.requests.map((r) => r.headers['x-webhook-delivery']))).toEqual(
+      new Set(deliveries.map((d) => d.id)),
+    );
+    expect(server.requests[0]!.headers['x-webhook-signature']).not.toBe(
+      server.requests[1]!.headers['x-webhook-signature'],
+    );
   });
 });
 
 describe('records', () => {
   test('list is oldest first and filters by webhookId, event and status; get stays within the account', async () => {
     const a = webhooks.add({ url: server.url, events: ['message.received'] });
-    const b = webhooks.add({ url: server.url, events: ['message.sent'], retries: { attempts: 0, delaySeconds: 1, policy: 'constant' } });
+    const b = webhooks.add({
+      url: server.url,
+      events: ['message.sent'],
+      retries: { attempts: 0, delaySeconds: 1, policy: 'constant' },
+    });
     const first = engine.emit('acct_1', testEvent('message.received'));
     const second = engine.emit('acct_1', testEvent('message.sent'));
     await engine.waitFor('acct_1', { count: 2 }, 5_000);
@@ -153,7 +172,9 @@ describe('records', () => {
     expect(engine.list('acct_1').map((d) => d.id)).toEqual([...first, ...second, ...third].map((d) => d.id));
     expect(engine.list('acct_1', { webhookId: a.id }).map((d) => d.id)).toEqual(first.map((d) => d.id));
     expect(engine.list('acct_1', { event: 'message.sent' })).toHaveLength(2);
-    expect(engine.list('acct_1', { webhookId: b.id, status: 'failed' }).map((d) => d.id)).toEqual(third.map((d) => d.id));
+    expect(engine.list('acct_1', { webhookId: b.id, status: 'failed' }).map((d) => d.id)).toEqual(
+      third.map((d) => d.id),
+    );
     expect(engine.get('acct_1', first[0]!.id)?.status).toBe('succeeded');
     expect(engine.get('acct_2', first[0]!.id)).toBeUndefined();
     expect(engine.get('acct_1', 'dlv_unknown')).toBeUndefined();
@@ -162,7 +183,11 @@ describe('records', () => {
   test('reset cancels and forgets the account’s deliveries, not others’', async () => {
     server.handle((_req, res) => res.writeHead(500).end());
     webhooks.add({ url: `${server.url}/one`, retries: { attempts: 5, delaySeconds: 60, policy: 'constant' } });
-    webhooks.add({ url: `${server.url}/two`, accountId: 'acct_2', retries: { attempts: 0, delaySeconds: 1, policy: 'constant' } });
+    webhooks.add({
+      url: `${server.url}/two`,
+      accountId: 'acct_2',
+      retries: { attempts: 0, delaySeconds: 1, policy: 'constant' },
+    });
     engine.emit('acct_1', testEvent());
     engine.emit('acct_2', testEvent());
     await engine.waitFor('acct_2', {}, 5_000);
@@ -189,13 +214,15 @@ describe('waitFor', () => {
     while (held.length < 2) await new Promise((resolve) => setTimeout(resolve, 10));
     const waiting = engine.waitFor('acct_1', { webhookId: hook.id, count: 2 }, 500);
     engine.reset('acct_1');
-    held.forEach((release) => release());
+    for (const release of held) release();
     await expect(waiting).rejects.toThrow(/timed out/);
   });
 
   test('resolves on the state change, without polling', async () => {
     let answer: (() => void) | undefined;
-    server.handle((_req, res) => void (answer = () => res.writeHead(200).end()));
+    server.handle((_req, res) => {
+      answer = () => res.writeHead(200).end();
+    });
     webhooks.add({ url: server.url });
     engine.emit('acct_1', testEvent());
     const waited = engine.waitFor('acct_1', {}, 5_000);
@@ -237,7 +264,9 @@ describe('waitFor', () => {
     const hook = webhooks.add({ url: server.url });
     const [emitted] = engine.emit('acct_1', testEvent());
     await expect(engine.waitFor('acct_1', { webhookId: hook.id }, 150)).rejects.toThrow(
-      new RegExp(`timed out after 150 ms .*saw 1 matching: ${emitted!.id} \\(webhook ${hook.id}, message.received, pending`),
+      new RegExp(
+        `timed out after 150 ms .*saw 1 matching: ${emitted!.id} \\(webhook ${hook.id}, message.received, pending`,
+      ),
     );
     await expect(engine.waitFor('acct_1', { event: 'message.sent' }, 10)).rejects.toThrow(/saw 0 matching: none/);
   });

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
-import type { DeliveryEngine } from '../../mock-server/src/model';
-import { createTestEngine, testEvent, type TestWebhooks } from '../helpers/delivery-engine';
-import { startTestServer, type TestServer } from '../helpers/http-server';
+import type { DeliveryEngine } from '../../mock-server/src/model.js';
+import { createTestEngine, type TestWebhooks, testEvent } from '../helpers/delivery-engine.js';
+import { startTestServer, type TestServer } from '../helpers/http-server.js';
 
 let server: TestServer;
 let engine: DeliveryEngine;
@@ -40,7 +40,10 @@ const noRetry = { attempts: 0, delaySeconds: 1, policy: 'constant' as const };
 
 describe('timeouts cover the whole exchange', () => {
   test.each(['/hang', '/trickle'])('%s ends as a timeout after deliveryTimeoutMs, then retries', async (path) => {
-    const hook = webhooks.add({ url: server.url + path, retries: { attempts: 1, delaySeconds: 1, policy: 'constant' } });
+    const hook = webhooks.add({
+      url: server.url + path,
+      retries: { attempts: 1, delaySeconds: 1, policy: 'constant' },
+    });
     engine.emit('acct_1', testEvent());
     const [delivery] = await engine.waitFor('acct_1', { webhookId: hook.id }, 5_000);
     expect(delivery!.status).toBe('failed');
@@ -116,7 +119,10 @@ describe('SSRF at connect time', () => {
 describe('close', () => {
   test('cancels pending retries, lets attempts on the wire finish within the grace period', async () => {
     let answer: (() => void) | undefined;
-    server.handle((req, res) => (req.url === '/slow' ? void (answer = () => res.writeHead(200).end()) : res.writeHead(500).end()));
+    server.handle((req, res) => {
+      if (req.url === '/slow') answer = () => res.writeHead(200).end();
+      else res.writeHead(500).end();
+    });
     webhooks.add({ url: `${server.url}/slow`, retries: noRetry });
     webhooks.add({ url: `${server.url}/fail`, retries: { attempts: 3, delaySeconds: 60, policy: 'constant' } });
     engine.emit('acct_1', testEvent());

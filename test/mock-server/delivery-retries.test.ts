@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { RetryPolicyName } from '@titan-webhooks/sdk';
-import type { DeliveryEngine } from '../../mock-server/src/model';
-import { attemptGaps, createTestEngine, testEvent, type TestWebhooks } from '../helpers/delivery-engine';
-import { startTestServer, type TestServer } from '../helpers/http-server';
+import type { DeliveryEngine } from '../../mock-server/src/model.js';
+import { attemptGaps, createTestEngine, type TestWebhooks, testEvent } from '../helpers/delivery-engine.js';
+import { startTestServer, type TestServer } from '../helpers/http-server.js';
 
 let server: TestServer;
 let engine: DeliveryEngine;
@@ -68,7 +68,8 @@ describe('retry policies (delaySeconds 5 at time scale 0.01 = 50 ms)', () => {
     let calls = 0;
     server.handle((_req, res) => res.writeHead(++calls < 3 ? 502 : 201).end());
     webhooks.add({ url: server.url, retries: { attempts: 5, delaySeconds: 1, policy: 'constant' } });
-    const [delivery] = await (engine.emit('acct_1', testEvent()), engine.waitFor('acct_1', {}, 5_000));
+    engine.emit('acct_1', testEvent());
+    const [delivery] = await engine.waitFor('acct_1', {}, 5_000);
     expect(delivery!.status).toBe('succeeded');
     expect(delivery!.attempts.map((a) => a.statusCode)).toEqual([502, 502, 201]);
     expect(delivery!.request.headers['x-webhook-attempt']).toBe('3');
@@ -82,18 +83,23 @@ describe('Retry-After (time scale 0.1, delaySeconds 1 = 100 ms)', () => {
   });
   const retries = { attempts: 1, delaySeconds: 1, policy: 'constant' as const };
 
-  test.each([429, 503])('%i with Retry-After seconds longer than the policy waits Retry-After, scaled', async (status) => {
-    server.handle((_req, res) => res.writeHead(status, { 'retry-after': '4' }).end());
-    webhooks.add({ url: server.url, retries });
-    engine.emit('acct_1', testEvent());
-    const [delivery] = await engine.waitFor('acct_1', {}, 5_000);
-    const [gap] = attemptGaps(delivery!.attempts);
-    expect(gap).toBeGreaterThanOrEqual(399);
-    expect(gap).toBeLessThan(600);
-  });
+  test.each([429, 503])(
+    '%i with Retry-After seconds longer than the policy waits Retry-After, scaled',
+    async (status) => {
+      server.handle((_req, res) => res.writeHead(status, { 'retry-after': '4' }).end());
+      webhooks.add({ url: server.url, retries });
+      engine.emit('acct_1', testEvent());
+      const [delivery] = await engine.waitFor('acct_1', {}, 5_000);
+      const [gap] = attemptGaps(delivery!.attempts);
+      expect(gap).toBeGreaterThanOrEqual(399);
+      expect(gap).toBeLessThan(600);
+    },
+  );
 
   test('Retry-After as an HTTP date', async () => {
-    server.handle((_req, res) => res.writeHead(429, { 'retry-after': new Date(Date.now() + 5_000).toUTCString() }).end());
+    server.handle((_req, res) =>
+      res.writeHead(429, { 'retry-after': new Date(Date.now() + 5_000).toUTCString() }).end(),
+    );
     webhooks.add({ url: server.url, retries });
     engine.emit('acct_1', testEvent());
     const [delivery] = await engine.waitFor('acct_1', {}, 5_000);
@@ -104,7 +110,9 @@ describe('Retry-After (time scale 0.1, delaySeconds 1 = 100 ms)', () => {
   });
 
   test('a shorter Retry-After leaves the policy’s wait; other statuses ignore Retry-After', async () => {
-    server.handle((req, res) => res.writeHead(req.url === '/503' ? 503 : 500, { 'retry-after': req.url === '/503' ? '0' : '5' }).end());
+    server.handle((req, res) =>
+      res.writeHead(req.url === '/503' ? 503 : 500, { 'retry-after': req.url === '/503' ? '0' : '5' }).end(),
+    );
     const short = webhooks.add({ url: `${server.url}/503`, retries: { ...retries, delaySeconds: 2 } });
     const ignored = webhooks.add({ url: `${server.url}/500`, retries });
     engine.emit('acct_1', testEvent());
@@ -132,7 +140,9 @@ describe('outcomes', () => {
   });
 
   test('a 302 is a failure, retried, and never followed', async () => {
-    server.handle((req, res) => res.writeHead(req.url === '/moved' ? 302 : 200, { location: `${server.url}/target` }).end());
+    server.handle((req, res) =>
+      res.writeHead(req.url === '/moved' ? 302 : 200, { location: `${server.url}/target` }).end(),
+    );
     webhooks.add({ url: `${server.url}/moved`, retries: { attempts: 1, delaySeconds: 1, policy: 'constant' } });
     engine.emit('acct_1', testEvent());
     const [delivery] = await engine.waitFor('acct_1', {}, 5_000);
@@ -148,7 +158,10 @@ describe('outcomes', () => {
     engine.emit('acct_1', testEvent());
     const [delivery] = await engine.waitFor('acct_1', {}, 5_000);
     expect(delivery!.status).toBe('succeeded');
-    expect(delivery!.attempts[0]).toMatchObject({ statusCode: null, error: expect.stringMatching(/socket|reset|closed/i) });
+    expect(delivery!.attempts[0]).toMatchObject({
+      statusCode: null,
+      error: expect.stringMatching(/socket|reset|closed/i),
+    });
     expect(delivery!.attempts[1]).toMatchObject({ statusCode: 200, error: null });
   });
 
@@ -160,22 +173,33 @@ describe('outcomes', () => {
     engine.emit('acct_1', testEvent());
     const [delivery] = await engine.waitFor('acct_1', {}, 5_000);
     expect(delivery!.status).toBe('failed');
-    expect(delivery!.attempts.map((a) => a.error)).toEqual([expect.stringMatching(/^connection refused/), expect.stringMatching(/^connection refused/)]);
+    expect(delivery!.attempts.map((a) => a.error)).toEqual([
+      expect.stringMatching(/^connection refused/),
+      expect.stringMatching(/^connection refused/),
+    ]);
   });
 });
 
 describe('changes between attempts', () => {
   test('a key changed between attempts signs the retry with the new key; url and headers too', async () => {
-    const hook = webhooks.add({ url: `${server.url}/old`, hmacKey: 'the-old-signing-key', retries: { attempts: 1, delaySeconds: 20, policy: 'constant' } });
+    const hook = webhooks.add({
+      url: `${server.url}/old`,
+      hmacKey: 'the-old-signing-key',
+      retries: { attempts: 1, delaySeconds: 20, policy: 'constant' },
+    });
     engine.emit('acct_1', testEvent());
     await engine.waitFor('acct_1', { settled: false }, 5_000);
     while (server.requests.length === 0) await sleep(5);
-    webhooks.update(hook.id, { hmacKey: 'the-new-signing-key', url: `${server.url}/new`, headers: [{ name: 'X-Extra', value: 'yes' }] });
+    webhooks.update(hook.id, {
+      hmacKey: 'the-new-signing-key',
+      url: `${server.url}/new`,
+      headers: [{ name: 'X-Extra', value: 'yes' }],
+    });
     server.handle((_req, res) => res.writeHead(200).end());
     const [delivery] = await engine.waitFor('acct_1', {}, 5_000);
 
     const [first, second] = server.requests;
-    const sign = (key: string, body: string) => 'sha256=' + createHmac('sha256', key).update(body).digest('hex');
+    const sign = (key: string, body: string) => `sha256=${createHmac('sha256', key).update(body).digest('hex')}`;
     expect(first!.headers['x-webhook-signature']).toBe(sign('the-old-signing-key', first!.body));
     expect(second!.headers['x-webhook-signature']).toBe(sign('the-new-signing-key', second!.body));
     expect(second!.body).toBe(first!.body);
@@ -214,7 +238,9 @@ describe('changes between attempts', () => {
     [500, 'cancelled'],
   ] as const)('disabled while an attempt is on the wire that answers %i: %s', async (status, outcome) => {
     let answer: (() => void) | undefined;
-    server.handle((_req, res) => void (answer = () => res.writeHead(status).end()));
+    server.handle((_req, res) => {
+      answer = () => res.writeHead(status).end();
+    });
     const hook = webhooks.add({ url: server.url, retries: { attempts: 3, delaySeconds: 1, policy: 'constant' } });
     engine.emit('acct_1', testEvent());
     while (answer === undefined) await sleep(5);

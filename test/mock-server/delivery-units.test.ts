@@ -1,9 +1,10 @@
-import { retryWaitMs } from '../../mock-server/src/delivery/schedule';
-import { TimerHeap, type HeapEntry } from '../../mock-server/src/delivery/timer-heap';
+import { retryWaitMs } from '../../mock-server/src/delivery/schedule.js';
+import { type HeapEntry, TimerHeap } from '../../mock-server/src/delivery/timer-heap.js';
 
 describe('retryWaitMs', () => {
   test('constant, linear and exponential, with the time scale', () => {
-    const waits = (policy: 'constant' | 'linear' | 'exponential') => [1, 2, 3, 4].map((n) => retryWaitMs({ attempts: 4, delaySeconds: 5, policy }, n, null, 1));
+    const waits = (policy: 'constant' | 'linear' | 'exponential') =>
+      [1, 2, 3, 4].map((n) => retryWaitMs({ attempts: 4, delaySeconds: 5, policy }, n, null, 1));
     expect(waits('constant')).toEqual([5_000, 5_000, 5_000, 5_000]);
     expect(waits('linear')).toEqual([5_000, 10_000, 15_000, 20_000]);
     expect(waits('exponential')).toEqual([5_000, 10_000, 20_000, 40_000]);
@@ -31,7 +32,12 @@ describe('TimerHeap', () => {
     const spy = jest.spyOn(global, 'setTimeout');
     const items = Array.from({ length: 200 }, (_, i) => item(i, now + 20 + ((i * 37) % 200)));
     try {
-      items.slice().sort((a, b) => a.due - b.due).forEach((entry) => heap.push(entry));
+      items
+        .slice()
+        .sort((a, b) => a.due - b.due)
+        .forEach((entry) => {
+          heap.push(entry);
+        });
       // Pushed in due order: the earliest never changes, so the timer is armed once.
       expect(spy).toHaveBeenCalledTimes(1);
     } finally {
@@ -52,7 +58,12 @@ describe('TimerHeap', () => {
     const heap = new TimerHeap<Item>((entry) => fired.push(entry.name));
     heap.push(item(1, Date.now() + 10));
     heap.push(item(2, Date.now() + 5));
-    expect(heap.clear().map((entry) => entry.name).sort()).toEqual([1, 2]);
+    expect(
+      heap
+        .clear()
+        .map((entry) => entry.name)
+        .sort(),
+    ).toEqual([1, 2]);
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(fired).toEqual([]);
   });

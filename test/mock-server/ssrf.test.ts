@@ -1,7 +1,13 @@
 import dns from 'node:dns';
 import { Agent, fetch, request } from 'undici';
-import { checkWebhookUrl, createGuardedConnector, createGuardedLookup, isAllowedAddress, type Resolver } from '../../mock-server/src/ssrf';
-import { startTestServer, type TestServer } from '../helpers/http-server';
+import {
+  checkWebhookUrl,
+  createGuardedConnector,
+  createGuardedLookup,
+  isAllowedAddress,
+  type Resolver,
+} from '../../mock-server/src/ssrf/index.js';
+import { startTestServer, type TestServer } from '../helpers/http-server.js';
 
 /** A resolver over a fixed table; other names do not resolve (ENOTFOUND), as with real DNS. */
 const DNS_TABLE: Record<string, string[]> = {
@@ -24,7 +30,11 @@ const title = (url: string) => (url.length > 100 ? `${url.slice(0, 40)}… (${ur
 /** A fake dns.lookup answering every name with `addresses`, in whichever callback form is asked for. */
 function fakeLookup(addresses: string[]): typeof dns.lookup {
   const entries = addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
-  return ((_hostname: string, options: dns.LookupOptions | ((...args: unknown[]) => void), callback?: (...args: unknown[]) => void) => {
+  return ((
+    _hostname: string,
+    options: dns.LookupOptions | ((...args: unknown[]) => void),
+    callback?: (...args: unknown[]) => void,
+  ) => {
     const all = typeof options === 'object' && options.all === true;
     const cb = (typeof options === 'function' ? options : callback)!;
     process.nextTick(() => (all ? cb(null, entries) : cb(null, entries[0]!.address, entries[0]!.family)));
@@ -104,19 +114,25 @@ describe('checkWebhookUrl, by default', () => {
     // names that resolve (through the test resolver) to refused addresses
     ['https://private.example.com/hook', 'url host private.example.com resolves to 10.0.0.5, a private address'],
     ['https://mixed.example.com/hook', 'url host mixed.example.com resolves to 192.168.1.20, a private address'],
-    ['https://mapped.example.com/hook', 'resolves to ::ffff:169.254.169.254, which carries 169.254.169.254, a link-local address'],
+    [
+      'https://mapped.example.com/hook',
+      'resolves to ::ffff:169.254.169.254, which carries 169.254.169.254, a link-local address',
+    ],
   ];
 
   it('covers at least 40 forms', () => {
     expect(rejected.length).toBeGreaterThanOrEqual(40);
   });
 
-  it.each(rejected.map(([url, fragment]) => [title(url), url, fragment]))('rejects %s', async (_title, url, fragment) => {
-    const problem = await checkWebhookUrl(url, strict);
-    expect(problem).not.toBeNull();
-    expect(problem!.path).toBe('/url');
-    expect(problem!.message).toContain(fragment);
-  });
+  it.each(rejected.map(([url, fragment]) => [title(url), url, fragment]))(
+    'rejects %s',
+    async (_title, url, fragment) => {
+      const problem = await checkWebhookUrl(url, strict);
+      expect(problem).not.toBeNull();
+      expect(problem!.path).toBe('/url');
+      expect(problem!.message).toContain(fragment);
+    },
+  );
 
   it.each(
     [
@@ -136,7 +152,9 @@ describe('checkWebhookUrl, by default', () => {
   it('accepts a name that does not resolve yet, whichever "no answer" code the resolver gives', async () => {
     for (const code of ['ENOTFOUND', 'ENODATA', 'EAI_AGAIN', 'ESERVFAIL', 'ECONNREFUSED']) {
       const failing: Resolver = async () => Promise.reject(Object.assign(new Error(code), { code }));
-      await expect(checkWebhookUrl('https://soon.example.com/', { allowPrivateUrls: false, resolver: failing })).resolves.toBeNull();
+      await expect(
+        checkWebhookUrl('https://soon.example.com/', { allowPrivateUrls: false, resolver: failing }),
+      ).resolves.toBeNull();
     }
   });
 
@@ -146,7 +164,13 @@ describe('checkWebhookUrl, by default', () => {
       asked.push(hostname);
       return ['93.184.215.14'];
     };
-    for (const url of ['https://8.8.8.8/', 'https://[::1]/', 'https://x.localhost/', 'https://intranet/', 'https://www.example.com./']) {
+    for (const url of [
+      'https://8.8.8.8/',
+      'https://[::1]/',
+      'https://x.localhost/',
+      'https://intranet/',
+      'https://www.example.com./',
+    ]) {
       await checkWebhookUrl(url, { allowPrivateUrls: false, resolver: recording });
     }
     expect(asked).toEqual(['www.example.com']);
@@ -154,29 +178,56 @@ describe('checkWebhookUrl, by default', () => {
 });
 
 describe('checkWebhookUrl with allowPrivateUrls', () => {
-  it.each(['http://127.0.0.1:3000/hook', 'http://localhost/x', 'https://10.0.0.5/', 'http://intranet/', 'https://[::1]:8443/', 'https://private.example.com/'])(
-    'accepts %s',
-    async (url) => {
-      await expect(checkWebhookUrl(url, relaxed)).resolves.toBeNull();
-    },
-  );
+  it.each([
+    'http://127.0.0.1:3000/hook',
+    'http://localhost/x',
+    'https://10.0.0.5/',
+    'http://intranet/',
+    'https://[::1]:8443/',
+    'https://private.example.com/',
+  ])('accepts %s', async (url) => {
+    await expect(checkWebhookUrl(url, relaxed)).resolves.toBeNull();
+  });
 
   const stillRejected: Array<[url: string, fragment: string]> = [
     ['ftp://127.0.0.1/', 'url must use http or https'],
     ['http://user:pass@localhost/', 'url must not contain a username or password'],
     [`http://localhost/${'a'.repeat(2040)}`, 'url must be at most 2048 characters'],
   ];
-  it.each(stillRejected.map(([url, fragment]) => [title(url), url, fragment]))('still rejects %s', async (_title, url, fragment) => {
-    expect((await checkWebhookUrl(url, relaxed))?.message).toContain(fragment);
-  });
+  it.each(stillRejected.map(([url, fragment]) => [title(url), url, fragment]))(
+    'still rejects %s',
+    async (_title, url, fragment) => {
+      expect((await checkWebhookUrl(url, relaxed))?.message).toContain(fragment);
+    },
+  );
 });
 
 describe('isAllowedAddress', () => {
-  it.each(['8.8.8.8', '1.1.1.1', '2606:4700:4700::1111', '::ffff:8.8.8.8', '2002:808:808::1', '2001:0:4136:e378:8000:63bf:f7f7:f7f7'])('allows %s', (address) => {
+  it.each([
+    '8.8.8.8',
+    '1.1.1.1',
+    '2606:4700:4700::1111',
+    '::ffff:8.8.8.8',
+    '2002:808:808::1',
+    '2001:0:4136:e378:8000:63bf:f7f7:f7f7',
+  ])('allows %s', (address) => {
     expect(isAllowedAddress(address)).toBe(true);
   });
 
-  it.each(['127.0.0.1', '0.0.0.0', '10.0.0.5', '::1', '::', 'fe80::1%eth0', 'fe80::1', '::7f00:1', '127.1', '0177.0.0.1', 'example.com', ''])('refuses %s', (address) => {
+  it.each([
+    '127.0.0.1',
+    '0.0.0.0',
+    '10.0.0.5',
+    '::1',
+    '::',
+    'fe80::1%eth0',
+    'fe80::1',
+    '::7f00:1',
+    '127.1',
+    '0177.0.0.1',
+    'example.com',
+    '',
+  ])('refuses %s', (address) => {
     expect(isAllowedAddress(address)).toBe(false);
   });
 });
@@ -188,19 +239,30 @@ describe('createGuardedLookup', () => {
     });
 
   it('refuses a disallowed address in the single-address form', async () => {
-    const { error } = await lookupAsync(createGuardedLookup({ allowPrivateUrls: false, lookup: fakeLookup(['127.0.0.1']) }), {});
+    const { error } = await lookupAsync(
+      createGuardedLookup({ allowPrivateUrls: false, lookup: fakeLookup(['127.0.0.1']) }),
+      {},
+    );
     expect(error?.code).toBe('ERR_SSRF_BLOCKED');
-    expect(error?.message).toBe('refused to connect to 127.0.0.1 (resolved from rebind.example.com), a loopback address');
+    expect(error?.message).toBe(
+      'refused to connect to 127.0.0.1 (resolved from rebind.example.com), a loopback address',
+    );
   });
 
   it('refuses when any address of the `all: true` form is disallowed', async () => {
-    const { error } = await lookupAsync(createGuardedLookup({ allowPrivateUrls: false, lookup: fakeLookup(['93.184.215.14', '10.0.0.5']) }), { all: true });
+    const { error } = await lookupAsync(
+      createGuardedLookup({ allowPrivateUrls: false, lookup: fakeLookup(['93.184.215.14', '10.0.0.5']) }),
+      { all: true },
+    );
     expect(error?.code).toBe('ERR_SSRF_BLOCKED');
     expect(error?.message).toContain('10.0.0.5');
   });
 
   it('passes allowed answers through unchanged, in both forms', async () => {
-    const lookup = createGuardedLookup({ allowPrivateUrls: false, lookup: fakeLookup(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c']) });
+    const lookup = createGuardedLookup({
+      allowPrivateUrls: false,
+      lookup: fakeLookup(['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c']),
+    });
     expect(await lookupAsync(lookup, {})).toEqual({ error: null, result: '93.184.215.14' });
     expect((await lookupAsync(lookup, { all: true })).result).toHaveLength(2);
   });
@@ -246,8 +308,12 @@ describe('createGuardedConnector with undici', () => {
       code: 'ERR_SSRF_BLOCKED',
       message: 'refused to connect to 127.0.0.1, a loopback address',
     });
-    await expect(request(`https://[::1]:${port()}/hook`, { dispatcher })).rejects.toMatchObject({ code: 'ERR_SSRF_BLOCKED' });
-    await expect(request(`https://[::ffff:7f00:1]:${port()}/hook`, { dispatcher })).rejects.toMatchObject({ code: 'ERR_SSRF_BLOCKED' });
+    await expect(request(`https://[::1]:${port()}/hook`, { dispatcher })).rejects.toMatchObject({
+      code: 'ERR_SSRF_BLOCKED',
+    });
+    await expect(request(`https://[::ffff:7f00:1]:${port()}/hook`, { dispatcher })).rejects.toMatchObject({
+      code: 'ERR_SSRF_BLOCKED',
+    });
   });
 
   it('reports the refusal as the cause of a fetch failure', async () => {
@@ -266,10 +332,14 @@ describe('createGuardedConnector with undici', () => {
       fakeLookup([answer])(hostname, options, callback);
     }) as typeof dns.lookup;
     const dispatcher = agentWith({ allowPrivateUrls: false, lookup: rebinding, timeoutMs: 200 });
-    const first = await request(`http://rebind.example.com:${port()}/`, { dispatcher }).catch((error: { code?: string }) => error);
+    const first = await request(`http://rebind.example.com:${port()}/`, { dispatcher }).catch(
+      (error: { code?: string }) => error,
+    );
     expect((first as { code?: string }).code).not.toBe('ERR_SSRF_BLOCKED');
     answer = '127.0.0.1';
-    await expect(request(`http://rebind.example.com:${port()}/`, { dispatcher })).rejects.toMatchObject({ code: 'ERR_SSRF_BLOCKED' });
+    await expect(request(`http://rebind.example.com:${port()}/`, { dispatcher })).rejects.toMatchObject({
+      code: 'ERR_SSRF_BLOCKED',
+    });
     expect(asked).toEqual(['4000::1', '127.0.0.1']);
   });
 

@@ -2,6 +2,7 @@
 // then run in a bare V8 context that has only web globals, with no require, process or Buffer.
 import { createContext, runInContext } from 'node:vm';
 import { build } from 'esbuild';
+// biome-ignore lint/correctness/useImportExtensions: a JSON module is named by its own extension.
 import vectors from '../vectors/signatures.json';
 
 async function browserBundle(): Promise<string> {
@@ -28,7 +29,22 @@ test('the browser bundle pulls in no Node built-in', async () => {
 });
 
 test('in a context with only web globals it signs the shared vectors and builds deliveries', async () => {
-  const context = createContext({ crypto, TextEncoder, TextDecoder, URL, Request, Response, Headers, AbortController, DOMException, setTimeout, clearTimeout, structuredClone, fetch, atob });
+  const context = createContext({
+    crypto,
+    TextEncoder,
+    TextDecoder,
+    URL,
+    Request,
+    Response,
+    Headers,
+    AbortController,
+    DOMException,
+    setTimeout,
+    clearTimeout,
+    structuredClone,
+    fetch,
+    atob,
+  });
   runInContext(await browserBundle(), context);
   const sdk = context.TitanSdk as typeof import('@titan-webhooks/sdk');
   for (const v of vectors.valid) {
@@ -36,5 +52,7 @@ test('in a context with only web globals it signs the shared vectors and builds 
   }
   const delivery = await sdk.buildTestDelivery('message.received', undefined, { hmacKey: 'browser-key-0123456789' });
   expect(delivery.headers['x-webhook-signature']).toBe(await sdk.signPayload(delivery.body, 'browser-key-0123456789'));
-  expect(typeof sdk.createTitanClient({ baseUrl: 'https://api.example.com', token: 't' }).webhooks.list).toBe('function');
+  expect(typeof sdk.createTitanClient({ baseUrl: 'https://api.example.com', token: 't' }).webhooks.list).toBe(
+    'function',
+  );
 });

@@ -1,29 +1,47 @@
-// DECISIONS §1: each package is importable by name from plain Node, as ESM and as CommonJS.
+// Each package is importable by name from plain Node, as ESM and as CommonJS.
 import { execFileSync } from 'node:child_process';
 
 const expected: Record<string, string[]> = {
-  '@titan-webhooks/sdk': ['createTitanClient', 'createMockControl', 'signPayload', 'buildTestDelivery', 'TitanApiError', 'EVENT_NAMES'],
+  '@titan-webhooks/sdk': ['createTitanClient', 'signPayload', 'buildTestDelivery', 'TitanApiError', 'EVENT_NAMES'],
+  '@titan-webhooks/sdk/mock': ['createMockControl'],
+  '@titan-webhooks/sdk/internal': ['hmacSha256Equals', 'deliveryHeaders', 'parseRetryAfter'],
   '@titan-webhooks/sdk/openapi': ['titanOpenApiDocument', 'mockControlOpenApiDocument'],
-  '@titan-webhooks/receiver': ['verifySignature', 'constructEvent', 'titanWebhooks', 'createWebhookHandler', 'signPayload', 'WebhookVerificationError'],
+  '@titan-webhooks/receiver': [
+    'verifySignature',
+    'constructEvent',
+    'titanWebhooks',
+    'createWebhookHandler',
+    'signPayload',
+    'WebhookVerificationError',
+  ],
   '@titan-webhooks/mock-server': ['startMockServer'],
 };
 
-const run = (args: string[]) => JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as Record<string, string>;
+const run = (args: string[]) =>
+  JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8' })) as Record<string, string>;
 
 describe.each(Object.entries(expected))('%s', (name, exports) => {
   test('import() from an ES module', () => {
-    const types = run(['--input-type=module', '-e', `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v]))))`]);
+    const types = run([
+      '--input-type=module',
+      '-e',
+      `const m = await import(${JSON.stringify(name)}); console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v]))))`,
+    ]);
     for (const key of exports) expect(types[key]).toMatch(/function|object/);
   });
 
   test('require() from CommonJS', () => {
-    const types = run(['-e', `const m = require(${JSON.stringify(name)}); console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v]))))`]);
+    const types = run([
+      '-e',
+      `const m = require(${JSON.stringify(name)}); console.log(JSON.stringify(Object.fromEntries(Object.entries(m).map(([k, v]) => [k, typeof v]))))`,
+    ]);
     for (const key of exports) expect(types[key]).toMatch(/function|object/);
   });
 });
 
 test('the ESM and CommonJS builds sign alike', () => {
-  const script = (load: string) => `${load}.then(async (m) => console.log(JSON.stringify({ s: await m.signPayload('{}', 'k'.repeat(16)) })))`;
+  const script = (load: string) =>
+    `${load}.then(async (m) => console.log(JSON.stringify({ s: await m.signPayload('{}', 'k'.repeat(16)) })))`;
   const esm = run(['--input-type=module', '-e', script("import('@titan-webhooks/sdk')")]);
   const cjs = run(['-e', script("Promise.resolve(require('@titan-webhooks/sdk'))")]);
   expect(esm.s).toMatch(/^sha256=[0-9a-f]{64}$/);

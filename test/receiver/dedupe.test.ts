@@ -2,7 +2,8 @@ import { MemoryDedupeStore } from '@titan-webhooks/receiver';
 
 describe('MemoryDedupeStore', () => {
   let now = 0;
-  const store = (maxEntries?: number) => new MemoryDedupeStore({ now: () => now, ...(maxEntries ? { maxEntries } : {}) });
+  const store = (maxEntries?: number) =>
+    new MemoryDedupeStore({ now: () => now, ...(maxEntries ? { maxEntries } : {}) });
   beforeEach(() => {
     now = 1_000_000;
   });

@@ -1,9 +1,12 @@
+import { constructEvent, type VerificationErrorCode, WebhookVerificationError } from '@titan-webhooks/receiver';
 import { buildTestDelivery, createEvent, signPayload } from '@titan-webhooks/sdk';
-import { constructEvent, WebhookVerificationError, type VerificationErrorCode } from '@titan-webhooks/receiver';
 
 const KEY = 'envelope-key-0123456789';
 
-async function codeOf(body: string, options?: Parameters<typeof constructEvent>[3]): Promise<VerificationErrorCode | 'ok'> {
+async function codeOf(
+  body: string,
+  options?: Parameters<typeof constructEvent>[3],
+): Promise<VerificationErrorCode | 'ok'> {
   try {
     await constructEvent(body, await signPayload(body, KEY), KEY, options);
     return 'ok';
@@ -51,15 +54,25 @@ describe('constructEvent checks the envelope of a verified body', () => {
     const body = JSON.stringify({ event: 'command.result', session: 'sales', data });
     const now = new Date('2025-02-01T00:00:00Z');
     const event = await constructEvent(body, await signPayload(body, KEY), KEY, { now, toleranceSeconds: 1 });
-    expect(event).toEqual({ id: 'evt_command_cmd-abc123', event: 'command.result', session: 'sales', timestamp: now.toISOString(), payload: data });
+    expect(event).toEqual({
+      id: 'evt_command_cmd-abc123',
+      event: 'command.result',
+      session: 'sales',
+      timestamp: now.toISOString(),
+      payload: data,
+    });
     // The same result re-sent later gets the same id, so dedupe catches it.
     expect((await constructEvent(body, await signPayload(body, KEY), KEY)).id).toBe(event.id);
   });
 
   test('the data form needs an object with a correlationId', async () => {
-    expect(await codeOf(JSON.stringify({ event: 'command.result', session: 's', data: { success: true } }))).toBe('invalid_envelope');
+    expect(await codeOf(JSON.stringify({ event: 'command.result', session: 's', data: { success: true } }))).toBe(
+      'invalid_envelope',
+    );
     expect(await codeOf(JSON.stringify({ event: 'command.result', session: 's', data: 'x' }))).toBe('invalid_envelope');
-    expect(await codeOf(JSON.stringify({ event: 'message.sent', session: 's', data: { correlationId: 'c' } }))).toBe('invalid_envelope');
+    expect(await codeOf(JSON.stringify({ event: 'message.sent', session: 's', data: { correlationId: 'c' } }))).toBe(
+      'invalid_envelope',
+    );
   });
 });
 
@@ -70,8 +83,12 @@ describe('toleranceSeconds', () => {
     const body = withField({ timestamp: '2025-01-15T10:30:00.000Z' });
     expect(await codeOf(body, { toleranceSeconds: 300, now: at('2025-01-15T10:35:00Z') })).toBe('ok');
     expect(await codeOf(body, { toleranceSeconds: 300, now: at('2025-01-15T10:25:00Z') })).toBe('ok');
-    expect(await codeOf(body, { toleranceSeconds: 300, now: at('2025-01-15T10:35:01Z') })).toBe('timestamp_out_of_tolerance');
-    expect(await codeOf(body, { toleranceSeconds: 300, now: at('2025-01-15T10:24:59Z') })).toBe('timestamp_out_of_tolerance');
+    expect(await codeOf(body, { toleranceSeconds: 300, now: at('2025-01-15T10:35:01Z') })).toBe(
+      'timestamp_out_of_tolerance',
+    );
+    expect(await codeOf(body, { toleranceSeconds: 300, now: at('2025-01-15T10:24:59Z') })).toBe(
+      'timestamp_out_of_tolerance',
+    );
   });
 
   test('without toleranceSeconds any age is accepted', async () => {
@@ -80,7 +97,9 @@ describe('toleranceSeconds', () => {
 
   test('the signature is checked before the timestamp', async () => {
     const body = withField({ timestamp: '2001-01-01T00:00:00Z' });
-    const error = await constructEvent(body, 'sha256=' + '0'.repeat(64), KEY, { toleranceSeconds: 1 }).catch((e: unknown) => e);
+    const error = await constructEvent(body, `sha256=${'0'.repeat(64)}`, KEY, { toleranceSeconds: 1 }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toMatchObject({ code: 'signature_mismatch' });
   });
 });
@@ -92,15 +111,21 @@ describe('edge cases found in review', () => {
   });
 
   test('a BOM gets the same answer whether the body is bytes or a string', async () => {
-    const body = '\uFEFF' + JSON.stringify(valid);
+    const body = `\uFEFF${JSON.stringify(valid)}`;
     const signature = await signPayload(body, KEY);
-    const asBytes = await constructEvent(new TextEncoder().encode(body), signature, KEY).catch((e: WebhookVerificationError) => e.code);
+    const asBytes = await constructEvent(new TextEncoder().encode(body), signature, KEY).catch(
+      (e: WebhookVerificationError) => e.code,
+    );
     const asString = await constructEvent(body, signature, KEY).catch((e: WebhookVerificationError) => e.code);
     expect([asBytes, asString]).toEqual(['invalid_json', 'invalid_json']);
   });
 
   test('a key list that throws when read is a mismatch, never another error', async () => {
-    const hostile = new Proxy([] as string[], { get: () => { throw new Error('boom'); } });
+    const hostile = new Proxy([] as string[], {
+      get: () => {
+        throw new Error('boom');
+      },
+    });
     const body = JSON.stringify(valid);
     const error = await constructEvent(body, await signPayload(body, KEY), hostile).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WebhookVerificationError);

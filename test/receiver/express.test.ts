@@ -1,17 +1,16 @@
-import type { IncomingMessage } from 'node:http';
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import express5 from 'express';
-import request from 'supertest';
-import { buildTestDelivery, createEvent, signPayload, type TestDelivery } from '@titan-webhooks/sdk';
 import {
-  titanWebhooks,
-  WebhookHandlerError,
   type ReceiverOptions,
   type TitanEvent,
   type TitanReceiverError,
+  titanWebhooks,
+  WebhookHandlerError,
 } from '@titan-webhooks/receiver';
-import { postEndlessBody } from './helpers';
+import { buildTestDelivery, createEvent, signPayload, type TestDelivery } from '@titan-webhooks/sdk';
+import express5 from 'express';
+import request from 'supertest';
+import { postEndlessBody } from './helpers.js';
 
 // Express 4 is installed as the alias package express4 and has no types of its own.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,9 +23,14 @@ const PATH = '/webhooks/titan';
 type Options = ReceiverOptions<IncomingMessage>;
 type BodyParsing = 'none' | 'json' | 'json-verify' | 'raw';
 
-const post = (app: express5.Express, delivery: Pick<TestDelivery, 'body' | 'headers'>, headers: Record<string, string | undefined> = {}) => {
+const post = (
+  app: express5.Express,
+  delivery: Pick<TestDelivery, 'body' | 'headers'>,
+  headers: Record<string, string | undefined> = {},
+) => {
   const test = request(app).post(PATH);
-  for (const [name, value] of Object.entries({ ...delivery.headers, ...headers })) if (value !== undefined) test.set(name, value);
+  for (const [name, value] of Object.entries({ ...delivery.headers, ...headers }))
+    if (value !== undefined) test.set(name, value);
   return test.send(delivery.body);
 };
 
@@ -38,14 +42,21 @@ describe.each([
     const app = express();
     if (parsing === 'json') app.use(express.json());
     if (parsing === 'json-verify') {
-      app.use(express.json({ verify: (req, _res, buf) => void ((req as IncomingMessage & { rawBody?: Buffer }).rawBody = buf) }));
+      app.use(
+        express.json({
+          verify: (req, _res, buf) => {
+            (req as IncomingMessage & { rawBody?: Buffer }).rawBody = buf;
+          },
+        }),
+      );
     }
     if (parsing === 'raw') app.use(express.raw({ type: 'application/json' }));
     app.post(PATH, titanWebhooks({ hmacKey: KEY, onEvent: () => undefined, ...options }));
     return app;
   }
 
-  const delivery = (options: Parameters<typeof buildTestDelivery>[2] = {}) => buildTestDelivery('message.received', undefined, { hmacKey: KEY, ...options });
+  const delivery = (options: Parameters<typeof buildTestDelivery>[2] = {}) =>
+    buildTestDelivery('message.received', undefined, { hmacKey: KEY, ...options });
 
   describe('answers', () => {
     test('200 once the typed handler and onEvent have run', async () => {
@@ -66,15 +77,21 @@ describe.each([
     test('415 when the body is not JSON, before anything else', async () => {
       const handler = jest.fn();
       const app = appWith({ onEvent: handler });
-      const res = await post(app, await delivery(), { 'content-type': 'text/plain', 'x-webhook-signature': undefined }).expect(415);
+      const res = await post(app, await delivery(), {
+        'content-type': 'text/plain',
+        'x-webhook-signature': undefined,
+      }).expect(415);
       expect(res.body).toEqual({ error: expect.stringContaining('not JSON'), code: 'unsupported_media_type' });
       expect(res.headers['content-type']).toMatch(/^application\/json/);
       expect(handler).not.toHaveBeenCalled();
     });
 
-    test.each(['application/json; charset=utf-8', 'Application/JSON', 'application/vnd.titan+json;v=1'])('accepts Content-Type %s', async (type) => {
-      await post(appWith({}), await delivery(), { 'content-type': type }).expect(200);
-    });
+    test.each(['application/json; charset=utf-8', 'Application/JSON', 'application/vnd.titan+json;v=1'])(
+      'accepts Content-Type %s',
+      async (type) => {
+        await post(appWith({}), await delivery(), { 'content-type': type }).expect(200);
+      },
+    );
 
     test('413 from the Content-Length alone, before the signature is checked', async () => {
       const handler = jest.fn();
@@ -87,7 +104,10 @@ describe.each([
 
     test('413 with the default 1 MiB limit', async () => {
       const d = await delivery();
-      const big = { body: d.body.replace('}', `,"padding":"${'x'.repeat(1024 * 1024)}"}`), headers: { 'content-type': 'application/json' } };
+      const big = {
+        body: d.body.replace('}', `,"padding":"${'x'.repeat(1024 * 1024)}"}`),
+        headers: { 'content-type': 'application/json' },
+      };
       await post(appWith({}), big).expect(413);
     });
 
@@ -96,7 +116,10 @@ describe.each([
       const server: Server = appWith({ maxBodyBytes: 64 * 1024, onEvent: handler }).listen(0, '127.0.0.1');
       await new Promise((resolve) => server.once('listening', resolve));
       try {
-        const answer = await postEndlessBody(server, PATH, { 'content-type': 'application/json', 'x-webhook-signature': 'sha256=' + '0'.repeat(64) });
+        const answer = await postEndlessBody(server, PATH, {
+          'content-type': 'application/json',
+          'x-webhook-signature': `sha256=${'0'.repeat(64)}`,
+        });
         expect(answer.status).toBe(413);
         expect(JSON.parse(answer.body)).toMatchObject({ code: 'payload_too_large' });
         expect(answer.headers.connection).toBe('close');
@@ -114,22 +137,34 @@ describe.each([
 
     test('401 for a signature made with another key, or in a wrong format', async () => {
       const app = appWith({});
-      expect((await post(app, await delivery({ hmacKey: 'someone-else-0123456789' })).expect(401)).body).toMatchObject({ code: 'signature_mismatch' });
-      expect((await post(app, await delivery(), { 'x-webhook-signature': 'sha1=abc' }).expect(401)).body).toMatchObject({ code: 'invalid_signature_format' });
+      expect((await post(app, await delivery({ hmacKey: 'someone-else-0123456789' })).expect(401)).body).toMatchObject({
+        code: 'signature_mismatch',
+      });
+      expect((await post(app, await delivery(), { 'x-webhook-signature': 'sha1=abc' }).expect(401)).body).toMatchObject(
+        { code: 'invalid_signature_format' },
+      );
     });
 
     test('401 for a body changed after signing (re-serialised JSON)', async () => {
       const d = await delivery();
       const reserialised = JSON.stringify(JSON.parse(d.body), null, 2);
-      await post(appWith({}), { body: reserialised, headers: { ...d.headers, 'content-length': String(Buffer.byteLength(reserialised)) } }).expect(401);
+      await post(appWith({}), {
+        body: reserialised,
+        headers: { ...d.headers, 'content-length': String(Buffer.byteLength(reserialised)) },
+      }).expect(401);
     });
 
     test('400 for a signed body that is not JSON, or not an envelope', async () => {
       const app = appWith({});
       const notJson = '{"id": "evt_1",';
-      const signed = async (body: string) => ({ body, headers: { 'content-type': 'application/json', 'x-webhook-signature': await signPayload(body, KEY) } });
+      const signed = async (body: string) => ({
+        body,
+        headers: { 'content-type': 'application/json', 'x-webhook-signature': await signPayload(body, KEY) },
+      });
       expect((await post(app, await signed(notJson)).expect(400)).body).toMatchObject({ code: 'invalid_json' });
-      expect((await post(app, await signed('{"id":"evt_1","event":"nope"}')).expect(400)).body).toMatchObject({ code: 'invalid_envelope' });
+      expect((await post(app, await signed('{"id":"evt_1","event":"nope"}')).expect(400)).body).toMatchObject({
+        code: 'invalid_envelope',
+      });
     });
 
     test('500 when a handler throws, so Titan retries; the handler message stays private; onError sees it', async () => {
@@ -148,7 +183,11 @@ describe.each([
     });
 
     test('an onError that throws does not change the answer', async () => {
-      const app = appWith({ onError: () => { throw new Error('logger broke'); } });
+      const app = appWith({
+        onError: () => {
+          throw new Error('logger broke');
+        },
+      });
       await post(app, await delivery({ hmacKey: undefined })).expect(401);
     });
   });
@@ -226,7 +265,11 @@ describe.each([
       const calls: string[] = [];
       const states = new Map<string, 'in_progress' | 'handled'>();
       const app = appWith({
-        on: { 'message.received': (event) => { if (event.session === 'broken') throw new Error('no'); } },
+        on: {
+          'message.received': (event) => {
+            if (event.session === 'broken') throw new Error('no');
+          },
+        },
         dedupe: {
           async claim(id, lease) {
             calls.push(`claim ${lease > 0}`);
@@ -252,7 +295,13 @@ describe.each([
     });
 
     test('a failing store is a 500 (retried), not a crash', async () => {
-      const app = appWith({ dedupe: { claim: () => Promise.reject(new Error('redis down')), complete: () => undefined, release: () => undefined } });
+      const app = appWith({
+        dedupe: {
+          claim: () => Promise.reject(new Error('redis down')),
+          complete: () => undefined,
+          release: () => undefined,
+        },
+      });
       expect((await post(app, await delivery()).expect(500)).body).toMatchObject({ code: 'internal_error' });
     });
   });
@@ -296,7 +345,10 @@ describe.each([
     test('an express.json() after verify-only mode skips the drained stream; req.body is the verified event', async () => {
       const app = express();
       app.post(PATH, titanWebhooks({ hmacKey: KEY }), express.json(), (req, res) => {
-        res.json({ bodyId: (req.body as TitanEvent).id, same: req.body === (req as { titanEvent?: TitanEvent }).titanEvent });
+        res.json({
+          bodyId: (req.body as TitanEvent).id,
+          same: req.body === (req as { titanEvent?: TitanEvent }).titanEvent,
+        });
       });
       const d = await delivery();
       expect((await post(app, d).expect(200)).body).toEqual({ bodyId: d.event.id, same: true });
@@ -304,7 +356,11 @@ describe.each([
 
     test('handlers and onError see req.titanEvent too', async () => {
       let seen: TitanEvent | undefined;
-      const app = appWith({ onEvent: (_event, req) => void (seen = (req as { titanEvent?: TitanEvent }).titanEvent) });
+      const app = appWith({
+        onEvent: (_event, req) => {
+          seen = (req as { titanEvent?: TitanEvent }).titanEvent;
+        },
+      });
       const d = await delivery();
       await post(app, d).expect(200);
       expect(seen).toEqual(d.event);
@@ -326,9 +382,18 @@ describe.each([
 
   test('the command.result data form is dispatched to its typed handler with data as payload', async () => {
     const results: unknown[] = [];
-    const app = appWith({ on: { 'command.result': (event) => void results.push([event.id, event.payload.correlationId]) } });
-    const body = JSON.stringify({ event: 'command.result', session: 'default', data: { correlationId: 'cmd-1', success: true, result: {} } });
-    await post(app, { body, headers: { 'content-type': 'application/json', 'x-webhook-signature': await signPayload(body, KEY) } }).expect(200);
+    const app = appWith({
+      on: { 'command.result': (event) => void results.push([event.id, event.payload.correlationId]) },
+    });
+    const body = JSON.stringify({
+      event: 'command.result',
+      session: 'default',
+      data: { correlationId: 'cmd-1', success: true, result: {} },
+    });
+    await post(app, {
+      body,
+      headers: { 'content-type': 'application/json', 'x-webhook-signature': await signPayload(body, KEY) },
+    }).expect(200);
     expect(results).toEqual([['evt_command_cmd-1', 'cmd-1']]);
   });
 
@@ -338,9 +403,15 @@ describe.each([
     await new Promise((resolve) => server.once('listening', resolve));
     try {
       const d = await buildTestDelivery('session.status', undefined, { hmacKey: KEY });
-      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}`, { method: 'POST', body: d.body, headers: d.headers });
+      const res = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}`, {
+        method: 'POST',
+        body: d.body,
+        headers: d.headers,
+      });
       expect(res.status).toBe(200);
-      expect(received).toEqual([createEvent('session.status', d.event.payload, { id: d.event.id, timestamp: d.event.timestamp })]);
+      expect(received).toEqual([
+        createEvent('session.status', d.event.payload, { id: d.event.id, timestamp: d.event.timestamp }),
+      ]);
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -2,7 +2,7 @@
 // nothing is lost, nothing succeeds twice, and every delivery has the attempts it was owed.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startMockServer, type MockServer } from '@titan-webhooks/mock-server';
+import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
 import { createTitanClient } from '@titan-webhooks/sdk';
 
 const EVENTS = 20_000;
@@ -41,7 +41,14 @@ test(`${EVENTS} events x ${WEBHOOKS} webhooks with 10% random failures: none los
   const titan = createTitanClient({ baseUrl: mock.url, token: mock.token });
   const hooks = [];
   for (let i = 0; i < WEBHOOKS; i++) {
-    hooks.push(await titan.webhooks.create({ url: `${receiverUrl}/w${i}`, hmacKey: 'load-key-0123456789', events: ['message.received'], retries: { attempts: RETRIES, delaySeconds: 1, policy: 'constant' } }));
+    hooks.push(
+      await titan.webhooks.create({
+        url: `${receiverUrl}/w${i}`,
+        hmacKey: 'load-key-0123456789',
+        events: ['message.received'],
+        retries: { attempts: RETRIES, delaySeconds: 1, policy: 'constant' },
+      }),
+    );
   }
   const pathOf = new Map(hooks.map((h, i) => [h.id, `/w${i}`]));
 

@@ -1,11 +1,12 @@
 // The receiver under arbitrary deliveries over HTTP: it never accepts a bad signature, never
 // crashes, and answers 500 only when a handler throws.
-import type { AddressInfo } from 'node:net';
+
 import type { Server } from 'node:http';
-import express from 'express';
-import fc from 'fast-check';
+import type { AddressInfo } from 'node:net';
 import { titanWebhooks } from '@titan-webhooks/receiver';
 import { buildTestDelivery, EVENT_NAMES, signPayload } from '@titan-webhooks/sdk';
+import express from 'express';
+import fc from 'fast-check';
 
 const KEY = 'fuzz-key-0123456789abcdef';
 let server: Server;
@@ -14,8 +15,24 @@ let handled = 0;
 
 beforeAll(async () => {
   const app = express();
-  app.post('/hook', titanWebhooks({ hmacKey: KEY, onEvent: () => void (handled += 1) }));
-  app.post('/throws', titanWebhooks({ hmacKey: KEY, onEvent: () => { throw new Error('handler failed'); } }));
+  app.post(
+    '/hook',
+    titanWebhooks({
+      hmacKey: KEY,
+      onEvent: () => {
+        handled += 1;
+      },
+    }),
+  );
+  app.post(
+    '/throws',
+    titanWebhooks({
+      hmacKey: KEY,
+      onEvent: () => {
+        throw new Error('handler failed');
+      },
+    }),
+  );
   server = app.listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -46,7 +63,10 @@ test('a mutated body, signature or key is never accepted and never crashes the a
           const replacement = ((parseInt(sig[i]!, 16) + 1 + (flip % 15)) % 16).toString(16);
           headers['x-webhook-signature'] = sig.slice(0, i) + replacement + sig.slice(i + 1);
         } else {
-          headers['x-webhook-signature'] = await signPayload(delivery.body, KEY + String.fromCharCode(32 + (flip % 90)));
+          headers['x-webhook-signature'] = await signPayload(
+            delivery.body,
+            KEY + String.fromCharCode(32 + (flip % 90)),
+          );
         }
         delete headers['content-length'];
         const before = handled;
@@ -64,8 +84,15 @@ test('arbitrary bodies and headers get a 4xx error body, never a 500', async () 
   await fc.assert(
     fc.asyncProperty(
       fc.oneof(fc.string({ maxLength: 500 }), fc.uint8Array({ maxLength: 500 })),
-      fc.option(fc.oneof(fc.string({ maxLength: 80 }), fc.stringMatching(/^sha256=[0-9a-fA-F]{0,70}$/)), { nil: undefined }),
-      fc.constantFrom('application/json', 'application/cloudevents+json; charset=utf-8', 'text/plain', 'application/x-www-form-urlencoded'),
+      fc.option(fc.oneof(fc.string({ maxLength: 80 }), fc.stringMatching(/^sha256=[0-9a-fA-F]{0,70}$/)), {
+        nil: undefined,
+      }),
+      fc.constantFrom(
+        'application/json',
+        'application/cloudevents+json; charset=utf-8',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+      ),
       fc.boolean(),
       async (body, signature, contentType, signCorrectly) => {
         const headers: Record<string, string> = { 'content-type': contentType };

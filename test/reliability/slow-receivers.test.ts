@@ -2,7 +2,7 @@
 // healthy webhook keeps receiving in the meantime.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { startMockServer, type MockServer } from '@titan-webhooks/mock-server';
+import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
 import { createTitanClient } from '@titan-webhooks/sdk';
 
 let mock: MockServer;

@@ -1,5 +1,5 @@
 import { createTitanClient, TitanApiError, TitanNetworkError, type WebhookWithKey } from '@titan-webhooks/sdk';
-import { sendJson, startTestServer, type TestServer } from '../helpers/http-server';
+import { sendJson, startTestServer, type TestServer } from '../helpers/http-server.js';
 
 const webhook: WebhookWithKey = {
   id: 42,
@@ -22,12 +22,16 @@ beforeEach(async () => {
 afterEach(() => server.close());
 
 const client = (extra: Partial<Parameters<typeof createTitanClient>[0]> = {}) =>
-  createTitanClient({ baseUrl: server.url + '/', token: 'titan_test', retry: { baseDelayMs: 1 }, ...extra });
+  createTitanClient({ baseUrl: `${server.url}/`, token: 'titan_test', retry: { baseDelayMs: 1 }, ...extra });
 
 describe('webhooks methods', () => {
   test('create POSTs the body with the bearer token and returns data with hmacKey', async () => {
     server.handle((_req, res) => sendJson(res, 201, { data: webhook }));
-    const created = await client().webhooks.create({ url: webhook.url, events: ['message.received'], hmacKey: webhook.hmacKey! });
+    const created = await client().webhooks.create({
+      url: webhook.url,
+      events: ['message.received'],
+      hmacKey: webhook.hmacKey!,
+    });
     expect(created).toEqual(webhook);
     const [req] = server.requests;
     expect(req).toMatchObject({ method: 'POST', url: '/api/webhooks' });
@@ -60,11 +64,23 @@ describe('webhooks methods', () => {
 
 describe('errors', () => {
   test('an error body becomes TitanApiError with status, code, message and details', async () => {
-    const body = { error: 'request body is invalid', code: 'validation_error', details: [{ path: '/url', message: 'must be https' }] };
+    const body = {
+      error: 'request body is invalid',
+      code: 'validation_error',
+      details: [{ path: '/url', message: 'must be https' }],
+    };
     server.handle((_req, res) => sendJson(res, 400, body));
-    const error = await client().webhooks.create({ url: 'http://x.example' }).catch((e: unknown) => e);
+    const error = await client()
+      .webhooks.create({ url: 'http://x.example' })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TitanApiError);
-    expect(error).toMatchObject({ status: 400, code: 'validation_error', message: 'request body is invalid', details: body.details, body });
+    expect(error).toMatchObject({
+      status: 400,
+      code: 'validation_error',
+      message: 'request body is invalid',
+      details: body.details,
+      body,
+    });
   });
 
   test.each([
@@ -76,7 +92,9 @@ describe('errors', () => {
       res.statusCode = 500;
       res.end(text);
     });
-    const error = await client({ retry: false }).webhooks.list().catch((e: unknown) => e);
+    const error = await client({ retry: false })
+      .webhooks.list()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TitanApiError);
     expect(error).toMatchObject({ status: 500, code, message, details: [] });
   });
@@ -93,7 +111,9 @@ describe('errors', () => {
       res.writeHead(201, { 'content-type': 'application/json' });
       res.end('{not json');
     });
-    const error = await client().webhooks.create({ url: webhook.url }).catch((e: unknown) => e);
+    const error = await client()
+      .webhooks.create({ url: webhook.url })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TitanApiError);
     expect(error).toMatchObject({ status: 201, code: 'http_201', body: '{not json' });
   });
@@ -114,15 +134,24 @@ describe('retries, timeouts and abort', () => {
   });
 
   test('429 is retried for GET but never for POST', async () => {
-    server.handle((_req, res) => sendJson(res, 429, { error: 'rate limit exceeded', code: 'rate_limited' }, { 'retry-after': '0' }));
-    await expect(client().webhooks.create({ url: webhook.url })).rejects.toMatchObject({ status: 429, code: 'rate_limited' });
+    server.handle((_req, res) =>
+      sendJson(res, 429, { error: 'rate limit exceeded', code: 'rate_limited' }, { 'retry-after': '0' }),
+    );
+    await expect(client().webhooks.create({ url: webhook.url })).rejects.toMatchObject({
+      status: 429,
+      code: 'rate_limited',
+    });
     expect(server.requests).toHaveLength(1);
-    await expect(client({ retry: { retries: 3, baseDelayMs: 1 } }).webhooks.list()).rejects.toMatchObject({ status: 429 });
+    await expect(client({ retry: { retries: 3, baseDelayMs: 1 } }).webhooks.list()).rejects.toMatchObject({
+      status: 429,
+    });
     expect(server.requests).toHaveLength(1 + 4);
   });
 
   test('a Retry-After beyond maxRetryAfterMs is returned at once instead of waited for', async () => {
-    server.handle((_req, res) => sendJson(res, 429, { error: 'slow down', code: 'rate_limited' }, { 'retry-after': '3600' }));
+    server.handle((_req, res) =>
+      sendJson(res, 429, { error: 'slow down', code: 'rate_limited' }, { 'retry-after': '3600' }),
+    );
     await expect(client().webhooks.list()).rejects.toMatchObject({ status: 429 });
     expect(server.requests).toHaveLength(1);
   });
@@ -140,14 +169,18 @@ describe('retries, timeouts and abort', () => {
 
   test('a dropped connection on create surfaces as TitanNetworkError', async () => {
     server.handle((_req, res) => res.socket!.destroy());
-    const error = await client().webhooks.create({ url: webhook.url }).catch((e: unknown) => e);
+    const error = await client()
+      .webhooks.create({ url: webhook.url })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TitanNetworkError);
     expect(error).toMatchObject({ timedOut: false });
   });
 
   test('timeoutMs ends a hanging request with TitanNetworkError', async () => {
     server.handle(() => undefined);
-    const error = await client({ timeoutMs: 200, retry: false }).webhooks.list().catch((e: unknown) => e);
+    const error = await client({ timeoutMs: 200, retry: false })
+      .webhooks.list()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TitanNetworkError);
     expect(error).toMatchObject({ timedOut: true });
     expect((error as Error).message).toMatch(/timed out after 200 ms/);
@@ -170,7 +203,9 @@ describe('retries, timeouts and abort', () => {
       res.write('{"data": [');
     });
     const started = Date.now();
-    const error = await client({ timeoutMs: 300, retry: false }).webhooks.list().catch((e: unknown) => e);
+    const error = await client({ timeoutMs: 300, retry: false })
+      .webhooks.list()
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TitanNetworkError);
     expect(error).toMatchObject({ timedOut: true });
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -180,7 +215,9 @@ describe('retries, timeouts and abort', () => {
     server.handle((_req, res) => sendJson(res, 200, { data: stored }));
     const controller = new AbortController();
     controller.abort(new Error('cancelled before it started'));
-    await expect(client().webhooks.get(42, { signal: controller.signal })).rejects.toThrow('cancelled before it started');
+    await expect(client().webhooks.get(42, { signal: controller.signal })).rejects.toThrow(
+      'cancelled before it started',
+    );
     expect(server.requests).toHaveLength(0);
   });
 

@@ -1,13 +1,14 @@
 // Compile-time checks of the receiver, run by `npm run typecheck`: every @ts-expect-error must be an error.
-import express from 'express';
+
 import {
   constructEvent,
   createWebhookHandler,
-  titanWebhooks,
   type EventMap,
   type EventName,
   type TitanEvent,
+  titanWebhooks,
 } from '@titan-webhooks/receiver';
+import express from 'express';
 
 const app = express();
 

@@ -16,7 +16,11 @@ export async function typeChecks(): Promise<void> {
   // @ts-expect-error unknown fields are not part of the request
   await client.webhooks.update(1, { secret: 'abc' });
 
-  const created = await client.webhooks.create({ url: 'https://example.com/hook', events: ['*'], hmacKey: 'a-key-of-16-chars' });
+  const created = await client.webhooks.create({
+    url: 'https://example.com/hook',
+    events: ['*'],
+    hmacKey: 'a-key-of-16-chars',
+  });
   const key: string | null = created.hmacKey;
 
   const [first] = await client.webhooks.list();

@@ -1,16 +1,17 @@
 /** The Express app: the Titan webhooks API under /api, the control API under /_mock, health and contract. */
+
+import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
-import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import type { DeliveryEngine } from '../model.js';
-import { authenticate, requireScope, type Accounts } from './auth.js';
+import { type Accounts, authenticate, requireScope } from './auth.js';
 import { jsonBody } from './body.js';
 import { controlRoutes } from './control-routes.js';
 import { errorHandler, routeNotFound } from './errors.js';
-import { rateLimit, type RateLimitOptions } from './rate-limit.js';
+import { type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { createValidators } from './validation.js';
-import { webhooksRoutes } from './webhooks-routes.js';
 import type { WebhookStore } from './webhook-store.js';
+import { webhooksRoutes } from './webhooks-routes.js';
 
 export interface AppOptions {
   accounts: Accounts;
@@ -21,7 +22,14 @@ export interface AppOptions {
   logger: Logger;
 }
 
-export function createApp({ accounts, store, engine, allowPrivateUrls, rateLimit: limits, logger }: AppOptions): Express {
+export function createApp({
+  accounts,
+  store,
+  engine,
+  allowPrivateUrls,
+  rateLimit: limits,
+  logger,
+}: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
   // Conditional GETs would answer 304 to API clients that never asked for caching.
@@ -33,7 +41,10 @@ export function createApp({ accounts, store, engine, allowPrivateUrls, rateLimit
     // Read now: by 'finish', a mounted router has cut req.path down to its own part (/api/webhooks -> /webhooks).
     const path = req.path;
     res.on('finish', () => {
-      logger.info({ method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'request');
+      logger.info(
+        { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'request',
+      );
     });
     next();
   });
@@ -46,7 +57,8 @@ export function createApp({ accounts, store, engine, allowPrivateUrls, rateLimit
   });
 
   // Rate limiting comes first so 401s carry the headers too; unknown tokens share their address's bucket.
-  const bucketOf = (req: express.Request) => accounts.fromHeader(req.headers.authorization)?.id ?? `address:${req.socket.remoteAddress}`;
+  const bucketOf = (req: express.Request) =>
+    accounts.fromHeader(req.headers.authorization)?.id ?? `address:${req.socket.remoteAddress}`;
   app.use(
     '/api',
     rateLimit(limits, bucketOf),

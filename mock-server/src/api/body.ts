@@ -11,8 +11,10 @@ function isJsonMediaType(contentType: string | undefined): boolean {
 }
 
 function isClientError(error: unknown): boolean {
-  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
-  const zlib = typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('Z_');
+  const status =
+    (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  const zlib =
+    typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.startsWith('Z_');
   return zlib || (typeof status === 'number' && status >= 400 && status < 500);
 }
 
@@ -54,7 +56,8 @@ function toApiError(error: unknown): unknown {
     case 'entity.parse.failed':
       return new ApiError('invalid_json', 'request body is not valid JSON');
     default:
-      if (typeof type === 'string' || isClientError(error)) return new ApiError('invalid_json', 'request body could not be read');
+      if (typeof type === 'string' || isClientError(error))
+        return new ApiError('invalid_json', 'request body could not be read');
       return error;
   }
 }

@@ -1,6 +1,7 @@
-/** The mock server's control API of openapi/mock-control.yaml under /_mock (DECISIONS §5). */
-import { Router } from 'express';
+/** The mock server's control API of openapi/mock-control.yaml under /_mock. */
+
 import { createEvent, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
+import { Router } from 'express';
 import type { DeliveryEngine } from '../model.js';
 import { accountOf } from './auth.js';
 import { ApiError, validationError } from './errors.js';

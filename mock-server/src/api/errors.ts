@@ -1,6 +1,6 @@
+import type { ApiComponents } from '@titan-webhooks/sdk';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
-import type { ApiComponents } from '@titan-webhooks/sdk';
 
 export type ErrorCode = ApiComponents['schemas']['ErrorCode'];
 export type ErrorDetail = ApiComponents['schemas']['ErrorDetail'];

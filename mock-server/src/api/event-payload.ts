@@ -10,7 +10,9 @@ const HEX_ID = /^[0-9A-F]{16,}$/;
 function freshHexId(example: string): string {
   // Keep the device prefix ("3EB0" for ids made by WhatsApp Web) so the id still looks like the example.
   const keep = example.startsWith('3EB0') ? 4 : 0;
-  const digits = randomBytes(Math.ceil(example.length / 2)).toString('hex').toUpperCase();
+  const digits = randomBytes(Math.ceil(example.length / 2))
+    .toString('hex')
+    .toUpperCase();
   return example.slice(0, keep) + digits.slice(0, example.length - keep);
 }
 

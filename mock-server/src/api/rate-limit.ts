@@ -17,7 +17,10 @@ interface Window {
  * over the limit, 429 `rate_limited` with `Retry-After` (seconds until the window ends).
  * `keyOf` names the bucket: the account for known tokens, the client address otherwise.
  */
-export function rateLimit({ limit, windowMs }: RateLimitOptions, keyOf: (req: Parameters<RequestHandler>[0]) => string): RequestHandler {
+export function rateLimit(
+  { limit, windowMs }: RateLimitOptions,
+  keyOf: (req: Parameters<RequestHandler>[0]) => string,
+): RequestHandler {
   const windows = new Map<string, Window>();
   let lastSweep = Date.now();
 

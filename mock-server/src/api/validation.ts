@@ -2,11 +2,14 @@
  * Request validation against the contract itself: every schema is compiled by Ajv from the bundled
  * OpenAPI documents, so the rules live in openapi/ only. What a schema cannot say is in webhook-rules.ts.
  */
+
+import type { EventName } from '@titan-webhooks/sdk';
+import { eventSchemaName } from '@titan-webhooks/sdk/internal';
+import type { DeliveryFilter } from '@titan-webhooks/sdk/mock';
+import { mockControlOpenApiDocument, titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { eventSchemaName, type DeliveryFilter, type EventName } from '@titan-webhooks/sdk';
-import { mockControlOpenApiDocument, titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
-import { validationError, type ErrorDetail } from './errors.js';
+import { type ErrorDetail, validationError } from './errors.js';
 
 const TITAN = 'titan';
 /** The contract with `WebhookUrl` accepting http too, for `allowPrivateUrls` (the SSRF check still vets the URL). */
@@ -45,7 +48,10 @@ function ajv(): Ajv2020 {
       type: 'object',
       additionalProperties: false,
       properties: Object.fromEntries(
-        deliveryParameters.map((p, index) => [p.name, { $ref: `${CONTROL}#/paths/${escapePointer(DELIVERIES_PATH)}/get/parameters/${index}/schema` }]),
+        deliveryParameters.map((p, index) => [
+          p.name,
+          { $ref: `${CONTROL}#/paths/${escapePointer(DELIVERIES_PATH)}/get/parameters/${index}/schema` },
+        ]),
       ),
     },
     DELIVERY_QUERY,
@@ -63,7 +69,10 @@ function describe(error: ErrorObject): ErrorDetail {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties':
-      return { path: `${error.instancePath}/${escapePointer(String(params.additionalProperty))}`, message: 'is not a known field' };
+      return {
+        path: `${error.instancePath}/${escapePointer(String(params.additionalProperty))}`,
+        message: 'is not a known field',
+      };
     case 'required':
       return { path: `${error.instancePath}/${escapePointer(String(params.missingProperty))}`, message: 'is required' };
     case 'enum':
@@ -91,13 +100,17 @@ function describe(error: ErrorObject): ErrorDetail {
  */
 export function toDetails(errors: readonly ErrorObject[] | null | undefined, prefix = ''): ErrorDetail[] {
   const all = errors ?? [];
-  const alternativesAt = new Set(all.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath));
+  const alternativesAt = new Set(
+    all.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath),
+  );
   const entries: { path: string; messages: string[]; alternatives: boolean }[] = [];
   for (const error of all) {
     if (error.keyword === 'oneOf' || error.keyword === 'anyOf') continue;
     const { path, message } = describe(error);
     const alternatives = alternativesAt.has(error.instancePath) && path === error.instancePath;
-    const entry = entries.find((e) => e.path === path && (alternatives ? e.alternatives : e.messages.includes(message)));
+    const entry = entries.find(
+      (e) => e.path === path && (alternatives ? e.alternatives : e.messages.includes(message)),
+    );
     if (entry) {
       if (!entry.messages.includes(message)) entry.messages.push(message);
     } else {
@@ -140,7 +153,8 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
     webhookCreate: (body) => check(create, body),
     webhookUpdate: (body) => check(update, body),
     emitRequest: (body) => check(emit, body),
-    eventPayload: (event, payload) => check(validator(`${TITAN}#/components/schemas/${eventSchemaName(event, 'Payload')}`), payload, '/payload'),
+    eventPayload: (event, payload) =>
+      check(validator(`${TITAN}#/components/schemas/${eventSchemaName(event, 'Payload')}`), payload, '/payload'),
     webhookId(raw) {
       const value = coerceInteger(raw);
       if (!id(value)) throw validationError(toDetails(id.errors, '/id'), 'webhook id must be a positive integer');
@@ -148,7 +162,10 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
     },
     deliveryQuery(raw) {
       const value = Object.fromEntries(
-        Object.entries(raw as Record<string, unknown>).map(([name, v]) => [name, integerQueryParameters.has(name) ? coerceInteger(v) : v]),
+        Object.entries(raw as Record<string, unknown>).map(([name, v]) => [
+          name,
+          integerQueryParameters.has(name) ? coerceInteger(v) : v,
+        ]),
       );
       if (!query(value)) throw validationError(toDetails(query.errors), 'query is invalid');
       return value as DeliveryFilter;

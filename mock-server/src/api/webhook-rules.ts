@@ -23,7 +23,11 @@ function duplicateHeaders(headers: unknown): ErrorDetail[] {
     const key = header.name.toLowerCase();
     const first = seen.get(key);
     if (first === undefined) seen.set(key, index);
-    else details.push({ path: `/headers/${index}/name`, message: `duplicates /headers/${first}/name (names are compared ignoring case)` });
+    else
+      details.push({
+        path: `/headers/${index}/name`,
+        message: `duplicates /headers/${first}/name (names are compared ignoring case)`,
+      });
   });
   return details;
 }
@@ -32,7 +36,11 @@ function duplicateHeaders(headers: unknown): ErrorDetail[] {
  * The code-only rules, run next to the schema's so one answer lists every problem: unique header
  * names, and the SSRF policy for a URL the schema accepted (no point resolving a malformed one).
  */
-export async function webhookRuleDetails(body: unknown, schemaDetails: readonly ErrorDetail[], allowPrivateUrls: boolean): Promise<ErrorDetail[]> {
+export async function webhookRuleDetails(
+  body: unknown,
+  schemaDetails: readonly ErrorDetail[],
+  allowPrivateUrls: boolean,
+): Promise<ErrorDetail[]> {
   if (typeof body !== 'object' || body === null) return [];
   const { url, headers } = body as { url?: unknown; headers?: unknown };
   const details = duplicateHeaders(headers);

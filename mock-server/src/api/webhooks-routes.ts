@@ -1,9 +1,10 @@
 /** The operations of openapi/titan-webhooks.yaml under /api. */
-import { Router, type Request } from 'express';
+
 import type { WebhookCreate, WebhookUpdate } from '@titan-webhooks/sdk';
+import { type Request, Router } from 'express';
 import type { DeliveryEngine, StoredWebhook } from '../model.js';
 import { accountOf } from './auth.js';
-import { ApiError, validationError, type ErrorDetail } from './errors.js';
+import { ApiError, type ErrorDetail, validationError } from './errors.js';
 import type { RequestValidators } from './validation.js';
 import { newWebhookFields, updatedWebhook, webhookRuleDetails } from './webhook-rules.js';
 import { toPublic, toPublicWithKey, type WebhookStore } from './webhook-store.js';

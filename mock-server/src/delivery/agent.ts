@@ -1,5 +1,5 @@
 import { Agent } from 'undici';
-import { createGuardedConnector } from '../ssrf';
+import { createGuardedConnector } from '../ssrf/index.js';
 
 /** Connections per receiver origin: generous next to the per-webhook limit, yet bounded. */
 const CONNECTIONS_PER_ORIGIN = 64;
@@ -15,6 +15,9 @@ export function createDeliveryAgent(options: { allowPrivateUrls: boolean; delive
     // The sender's own timer bounds the whole exchange; these are only backstops behind it.
     headersTimeout: options.deliveryTimeoutMs + 1_000,
     bodyTimeout: options.deliveryTimeoutMs + 1_000,
-    connect: createGuardedConnector({ allowPrivateUrls: options.allowPrivateUrls, timeoutMs: options.deliveryTimeoutMs }),
+    connect: createGuardedConnector({
+      allowPrivateUrls: options.allowPrivateUrls,
+      timeoutMs: options.deliveryTimeoutMs,
+    }),
   });
 }

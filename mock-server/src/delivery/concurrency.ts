@@ -20,7 +20,10 @@ export class KeyedLimiter<K, T> {
 
   push(key: K, item: T): void {
     let lane = this.lanes.get(key);
-    if (lane === undefined) this.lanes.set(key, (lane = { active: 0, queue: [], head: 0 }));
+    if (lane === undefined) {
+      lane = { active: 0, queue: [], head: 0 };
+      this.lanes.set(key, lane);
+    }
     if (lane.active < this.limit) this.start(key, lane, item);
     else lane.queue.push(item);
   }

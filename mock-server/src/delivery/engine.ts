@@ -1,16 +1,18 @@
-import { newDeliveryId, signPayload, type Delivery, type DeliveryFilter, type DeliveryStatus, type TitanEvent } from '@titan-webhooks/sdk';
+import { signPayload, type TitanEvent } from '@titan-webhooks/sdk';
+import { newDeliveryId } from '@titan-webhooks/sdk/internal';
+import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
 import type { Agent } from 'undici';
-import type { AccountId, DeliveryEngine, DeliveryEngineOptions, EmittedDelivery, StoredWebhook } from '../model';
-import { createDeliveryAgent } from './agent';
-import { KeyedLimiter } from './concurrency';
-import { FanOutIndex } from './fan-out-index';
-import { attemptHeaders } from './headers';
-import { Interner } from './intern';
-import { AttemptRecord, DeliveryRecords, DeliveryState, toDelivery, type EventBody } from './records';
-import { fixedSchedule, honoursRetryAfter, retryWaitMs } from './schedule';
-import { sendAttempt } from './sender';
-import { TimerHeap } from './timer-heap';
-import { Waiters, type WaitFilter } from './waiters';
+import type { AccountId, DeliveryEngine, DeliveryEngineOptions, EmittedDelivery, StoredWebhook } from '../model.js';
+import { createDeliveryAgent } from './agent.js';
+import { KeyedLimiter } from './concurrency.js';
+import { FanOutIndex } from './fan-out-index.js';
+import { attemptHeaders } from './headers.js';
+import { Interner } from './intern.js';
+import { AttemptRecord, DeliveryRecords, DeliveryState, type EventBody, toDelivery } from './records.js';
+import { fixedSchedule, honoursRetryAfter, retryWaitMs } from './schedule.js';
+import { sendAttempt } from './sender.js';
+import { TimerHeap } from './timer-heap.js';
+import { Waiters, type WaitFilter } from './waiters.js';
 
 /** Attempts on the wire per webhook; the rest wait in that webhook's FIFO. */
 const MAX_IN_FLIGHT_PER_WEBHOOK = 8;
@@ -20,7 +22,9 @@ export class Engine implements DeliveryEngine {
   private readonly records = new DeliveryRecords();
   private readonly waiters = new Waiters(this.records);
   private readonly heap = new TimerHeap<DeliveryState>((state) => this.ready(state));
-  private readonly limiter = new KeyedLimiter<number, DeliveryState>(MAX_IN_FLIGHT_PER_WEBHOOK, (state) => this.run(state));
+  private readonly limiter = new KeyedLimiter<number, DeliveryState>(MAX_IN_FLIGHT_PER_WEBHOOK, (state) =>
+    this.run(state),
+  );
   /** Pending deliveries per webhook: what a delete or disable cancels. */
   private readonly pendingByWebhook = new Map<number, Set<DeliveryState>>();
   /** Attempts started and not yet recorded, for close() to wait on. */
@@ -46,17 +50,33 @@ export class Engine implements DeliveryEngine {
     const candidates = this.index.candidates(accountId, event.event);
     if (candidates.length === 0) return [];
     const body = JSON.stringify(event);
-    const shared: EventBody = { id: event.id, event: event.event, session: event.session, body, byteLength: Buffer.byteLength(body) };
+    const shared: EventBody = {
+      id: event.id,
+      event: event.event,
+      session: event.session,
+      body,
+      byteLength: Buffer.byteLength(body),
+    };
     const emitted: EmittedDelivery[] = [];
     for (const webhookId of candidates) {
       const webhook = this.options.webhooks.get(webhookId);
       if (webhook === undefined || !webhook.enabled) continue;
       if (webhook.session !== null && webhook.session !== event.session) continue;
-      // The retry schedule is fixed now (DECISIONS §3): later updates of `retries` don't change it.
-      const state = new DeliveryState(newDeliveryId(), accountId, webhookId, shared, fixedSchedule(webhook.retries), webhook.url);
+      // The retry schedule is fixed now: later updates of `retries` don't change it.
+      const state = new DeliveryState(
+        newDeliveryId(),
+        accountId,
+        webhookId,
+        shared,
+        fixedSchedule(webhook.retries),
+        webhook.url,
+      );
       this.records.add(state);
       let pending = this.pendingByWebhook.get(webhookId);
-      if (pending === undefined) this.pendingByWebhook.set(webhookId, (pending = new Set()));
+      if (pending === undefined) {
+        pending = new Set();
+        this.pendingByWebhook.set(webhookId, pending);
+      }
       pending.add(state);
       emitted.push({ id: state.id, webhookId });
       this.waiters.changed(state);
@@ -115,7 +135,7 @@ export class Engine implements DeliveryEngine {
   private async attempt(state: DeliveryState): Promise<void> {
     if (state.status !== 'pending') return;
     const { webhooks, deliveryTimeoutMs, logger } = this.options;
-    // url, headers and key as they are now (DECISIONS §3): a new key signs retries of older events.
+    // url, headers and key as they are now: a new key signs retries of older events.
     const webhook = webhooks.get(state.webhookId);
     if (webhook === undefined || !webhook.enabled) {
       // The store changed before webhookChanged() told us; the outcome is the same.
@@ -133,7 +153,10 @@ export class Engine implements DeliveryEngine {
       state.signature = signature;
       state.customHeaders = webhook.headers;
       if (logger.isLevelEnabled('debug')) {
-        logger.debug({ deliveryId: state.id, webhookId: state.webhookId, attempt: record.attempt, url: webhook.url }, 'delivery attempt');
+        logger.debug(
+          { deliveryId: state.id, webhookId: state.webhookId, attempt: record.attempt, url: webhook.url },
+          'delivery attempt',
+        );
       }
       const outcome = await sendAttempt(this.agent, { url: webhook.url, headers, body, timeoutMs: deliveryTimeoutMs });
       record.statusCode = outcome.statusCode;
@@ -148,20 +171,41 @@ export class Engine implements DeliveryEngine {
     }
   }
 
-  /** Decides what follows a finished attempt (DECISIONS §3 "Outcome of an attempt"). */
+  /** Decides what follows a finished attempt. */
   private settleAttempt(state: DeliveryState, record: AttemptRecord, retryAfterMs: number | null): void {
     state.inFlight = false;
     const { statusCode, error } = record;
     const succeeded = error === null && statusCode !== null && statusCode >= 200 && statusCode < 300;
-    if (succeeded) return this.finish(state, 'succeeded');
+    if (succeeded) {
+      this.finish(state, 'succeeded');
+      return;
+    }
     this.options.logger.warn(
-      { deliveryId: state.id, webhookId: state.webhookId, attempt: record.attempt, statusCode, error, durationMs: record.durationMs },
+      {
+        deliveryId: state.id,
+        webhookId: state.webhookId,
+        attempt: record.attempt,
+        statusCode,
+        error,
+        durationMs: record.durationMs,
+      },
       'delivery attempt failed',
     );
     // Delete, disable, reset or close while on the wire: no retry follows.
-    if (state.cancelRequested || this.closed) return this.finish(state, 'cancelled');
-    if (statusCode === 410 || record.attempt > state.retries.attempts) return this.finish(state, 'failed');
-    const wait = retryWaitMs(state.retries, record.attempt, honoursRetryAfter(statusCode) ? retryAfterMs : null, this.options.timeScale);
+    if (state.cancelRequested || this.closed) {
+      this.finish(state, 'cancelled');
+      return;
+    }
+    if (statusCode === 410 || record.attempt > state.retries.attempts) {
+      this.finish(state, 'failed');
+      return;
+    }
+    const wait = retryWaitMs(
+      state.retries,
+      record.attempt,
+      honoursRetryAfter(statusCode) ? retryAfterMs : null,
+      this.options.timeScale,
+    );
     state.due = Date.now() + wait;
     record.nextRetryAt = state.due;
     this.heap.push(state);
@@ -192,7 +236,10 @@ export class Engine implements DeliveryEngine {
     if (pending?.size === 0) this.pendingByWebhook.delete(state.webhookId);
     const { logger } = this.options;
     if (logger.isLevelEnabled('debug')) {
-      logger.debug({ deliveryId: state.id, webhookId: state.webhookId, status, attempts: state.attempts.length }, 'delivery finished');
+      logger.debug(
+        { deliveryId: state.id, webhookId: state.webhookId, status, attempts: state.attempts.length },
+        'delivery finished',
+      );
     }
     this.waiters.changed(state, previous);
   }

@@ -1,4 +1,4 @@
-import type { AccountId, StoredWebhook } from '../model';
+import type { AccountId, StoredWebhook } from '../model.js';
 
 /** The index key of webhooks that take every event (`events` omitted, `[]` or `["*"]`). */
 const ALL = '*';
@@ -24,10 +24,16 @@ export class FanOutIndex {
     if (webhook === undefined || !webhook.enabled) return;
     const keys = webhook.events.length === 0 || webhook.events.includes(ALL) ? [ALL] : [...new Set(webhook.events)];
     let byEvent = this.accounts.get(webhook.accountId);
-    if (byEvent === undefined) this.accounts.set(webhook.accountId, (byEvent = new Map()));
+    if (byEvent === undefined) {
+      byEvent = new Map();
+      this.accounts.set(webhook.accountId, byEvent);
+    }
     for (const key of keys) {
       let ids = byEvent.get(key);
-      if (ids === undefined) byEvent.set(key, (ids = new Set()));
+      if (ids === undefined) {
+        ids = new Set();
+        byEvent.set(key, ids);
+      }
       ids.add(id);
     }
     this.indexed.set(id, { accountId: webhook.accountId, keys });

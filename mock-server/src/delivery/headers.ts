@@ -1,12 +1,18 @@
-import { deliveryHeaders, type WebhookHeader } from '@titan-webhooks/sdk';
-import type { DeliveryState } from './records';
+import type { WebhookHeader } from '@titan-webhooks/sdk';
+import { deliveryHeaders } from '@titan-webhooks/sdk/internal';
+import type { DeliveryState } from './records.js';
 
 /**
- * The headers of attempt `attempt` (DECISIONS §2): the SDK's delivery headers, then the webhook's
+ * The headers of attempt `attempt`: the SDK's delivery headers, then the webhook's
  * custom ones, names in lower case. Records keep only the signature and the custom header list
  * that were used, and rebuild the rest from them when viewed, to keep pending retries small.
  */
-export function attemptHeaders(state: DeliveryState, attempt: number, signature: string | undefined, custom: readonly WebhookHeader[]): Record<string, string> {
+export function attemptHeaders(
+  state: DeliveryState,
+  attempt: number,
+  signature: string | undefined,
+  custom: readonly WebhookHeader[],
+): Record<string, string> {
   const headers = deliveryHeaders({
     event: state.event.event,
     eventId: state.event.id,

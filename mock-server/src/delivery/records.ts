@@ -1,7 +1,8 @@
-import type { Delivery, DeliveryFilter, DeliveryStatus, EventName, Retries, WebhookHeader } from '@titan-webhooks/sdk';
-import type { AccountId } from '../model';
-import { attemptHeaders } from './headers';
-import type { HeapEntry } from './timer-heap';
+import type { EventName, Retries, WebhookHeader } from '@titan-webhooks/sdk';
+import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
+import type { AccountId } from '../model.js';
+import { attemptHeaders } from './headers.js';
+import type { HeapEntry } from './timer-heap.js';
 
 /** One emitted event, shared by all its deliveries and attempts: the body exists once. */
 export interface EventBody {
@@ -49,7 +50,7 @@ export class DeliveryState implements HeapEntry {
     readonly accountId: AccountId,
     readonly webhookId: number,
     readonly event: EventBody,
-    /** The schedule, fixed at creation (DECISIONS §3). */
+    /** The schedule, fixed at creation. */
     readonly retries: Readonly<Retries>,
     url: string,
   ) {
@@ -62,7 +63,11 @@ export class DeliveryState implements HeapEntry {
 }
 
 /** `status` lets waiters ask whether the delivery matched before its latest change. */
-export function matchesFilter(state: DeliveryState, filter: DeliveryFilter, status: DeliveryStatus = state.status): boolean {
+export function matchesFilter(
+  state: DeliveryState,
+  filter: DeliveryFilter,
+  status: DeliveryStatus = state.status,
+): boolean {
   return (
     (filter.webhookId === undefined || state.webhookId === filter.webhookId) &&
     (filter.event === undefined || state.event.event === filter.event) &&
@@ -72,7 +77,7 @@ export function matchesFilter(state: DeliveryState, filter: DeliveryFilter, stat
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
-/** The public shape (DECISIONS §5), built on demand. */
+/** The public shape, built on demand. */
 export function toDelivery(state: DeliveryState): Delivery {
   return {
     id: state.id,
@@ -82,7 +87,10 @@ export function toDelivery(state: DeliveryState): Delivery {
     status: state.status,
     request: {
       url: state.url,
-      headers: state.attempts.length === 0 ? {} : attemptHeaders(state, state.attempts.length, state.signature, state.customHeaders),
+      headers:
+        state.attempts.length === 0
+          ? {}
+          : attemptHeaders(state, state.attempts.length, state.signature, state.customHeaders),
       body: state.event.body,
     },
     attempts: state.attempts.map((a) => ({
@@ -103,7 +111,10 @@ export class DeliveryRecords {
 
   add(state: DeliveryState): void {
     let list = this.byAccount.get(state.accountId);
-    if (list === undefined) this.byAccount.set(state.accountId, (list = []));
+    if (list === undefined) {
+      list = [];
+      this.byAccount.set(state.accountId, list);
+    }
     list.push(state);
     this.byId.set(state.id, state);
   }

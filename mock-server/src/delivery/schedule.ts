@@ -1,7 +1,7 @@
 import type { Retries } from '@titan-webhooks/sdk';
-import { Interner } from './intern';
+import { Interner } from './intern.js';
 
-/** No wait exceeds one hour before scaling (DECISIONS §3), Retry-After included. */
+/** No wait exceeds one hour before scaling, Retry-After included. */
 const MAX_WAIT_MS = 3_600_000;
 
 /**
@@ -15,7 +15,7 @@ export function retryWaitMs(retries: Retries, retry: number, retryAfterMs: numbe
   return wait * timeScale;
 }
 
-/** Only these statuses make us honour Retry-After (DECISIONS §3). */
+/** Only these statuses make us honour Retry-After. */
 export function honoursRetryAfter(statusCode: number | null): boolean {
   return statusCode === 429 || statusCode === 503;
 }
@@ -24,5 +24,8 @@ const schedules = new Interner<Readonly<Retries>>(1024);
 
 /** The webhook's schedule as of now, one shared frozen object per distinct schedule. */
 export function fixedSchedule(retries: Retries): Readonly<Retries> {
-  return schedules.intern(`${retries.policy}/${retries.attempts}/${retries.delaySeconds}`, Object.freeze({ ...retries }));
+  return schedules.intern(
+    `${retries.policy}/${retries.attempts}/${retries.delaySeconds}`,
+    Object.freeze({ ...retries }),
+  );
 }

@@ -1,5 +1,5 @@
-import { parseRetryAfter } from '@titan-webhooks/sdk';
-import { request, type Dispatcher } from 'undici';
+import { parseRetryAfter } from '@titan-webhooks/sdk/internal';
+import { type Dispatcher, request } from 'undici';
 
 /** The response body is read and discarded up to this much; past it the connection is dropped. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -52,7 +52,9 @@ export async function sendAttempt(dispatcher: Dispatcher, attempt: AttemptReques
     }
     return { statusCode, error: null, retryAfterMs };
   } catch (error) {
-    const message = controller.signal.aborted ? `timeout: no complete response within ${attempt.timeoutMs} ms` : describeError(error);
+    const message = controller.signal.aborted
+      ? `timeout: no complete response within ${attempt.timeoutMs} ms`
+      : describeError(error);
     return { statusCode, error: message, retryAfterMs };
   } finally {
     clearTimeout(timer);

@@ -83,7 +83,10 @@ export class TimerHeap<T extends HeapEntry> {
   /** Re-arms the single timer only when the earliest due time changed. */
   private arm(): void {
     const first = this.items[0];
-    if (first === undefined) return this.disarm();
+    if (first === undefined) {
+      this.disarm();
+      return;
+    }
     if (this.timer !== undefined && this.armedFor === first.due) return;
     this.disarm();
     this.armedFor = first.due;

@@ -1,6 +1,6 @@
-import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk';
-import type { AccountId } from '../model';
-import { matchesFilter, toDelivery, type DeliveryRecords, type DeliveryState } from './records';
+import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
+import type { AccountId } from '../model.js';
+import { type DeliveryRecords, type DeliveryState, matchesFilter, toDelivery } from './records.js';
 
 export type WaitFilter = DeliveryFilter & { count?: number; settled?: boolean };
 
@@ -27,7 +27,14 @@ export class Waiters {
   wait(accountId: AccountId, { count = 1, settled, ...filter }: WaitFilter, timeoutMs: number): Promise<Delivery[]> {
     return new Promise((resolve, reject) => {
       // Waiting for settled pending deliveries could never succeed, so a pending filter means "exist".
-      const waiter: Waiter = { filter, count, settled: settled ?? filter.status !== 'pending', found: 0, resolve, reject };
+      const waiter: Waiter = {
+        filter,
+        count,
+        settled: settled ?? filter.status !== 'pending',
+        found: 0,
+        resolve,
+        reject,
+      };
       waiter.found = this.qualifying(accountId, waiter).length;
       if (this.resolveIfDone(accountId, waiter)) return;
       waiter.timer = setTimeout(() => {
@@ -35,7 +42,10 @@ export class Waiters {
         reject(this.timeoutError(accountId, waiter, timeoutMs));
       }, timeoutMs);
       let set = this.byAccount.get(accountId);
-      if (set === undefined) this.byAccount.set(accountId, (set = new Set()));
+      if (set === undefined) {
+        set = new Set();
+        this.byAccount.set(accountId, set);
+      }
       set.add(waiter);
     });
   }
@@ -93,7 +103,9 @@ export class Waiters {
 
   private timeoutError(accountId: AccountId, waiter: Waiter, timeoutMs: number): Error {
     const seen = this.records.list(accountId, waiter.filter);
-    const shown = seen.slice(0, 10).map((s) => `${s.id} (webhook ${s.webhookId}, ${s.event.event}, ${s.status}, ${s.attempts.length} attempts)`);
+    const shown = seen
+      .slice(0, 10)
+      .map((s) => `${s.id} (webhook ${s.webhookId}, ${s.event.event}, ${s.status}, ${s.attempts.length} attempts)`);
     if (seen.length > shown.length) shown.push(`and ${seen.length - shown.length} more`);
     const wanted = `${waiter.count} ${waiter.settled ? 'settled ' : ''}deliveries matching ${JSON.stringify(waiter.filter)}`;
     return new Error(

@@ -1,5 +1,5 @@
 /**
- * Which IP addresses the mock server may connect to (DECISIONS §3 "SSRF").
+ * Which IP addresses the mock server may connect to.
  * Only what ipaddr.js classes as `unicast` is allowed; IPv6 forms that carry an IPv4
  * address are judged by that IPv4 address, since that is where the packets end up.
  */

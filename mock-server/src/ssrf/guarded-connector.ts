@@ -3,12 +3,12 @@
  * Names are checked through the guarded lookup; IP-literal hosts never reach a lookup
  * (net.connect connects to them directly), so they are checked here before connecting.
  */
-import dns from 'node:dns';
+import type dns from 'node:dns';
 import { isIP } from 'node:net';
 import { buildConnector } from 'undici';
-import { addressRefusal } from './address-policy';
-import { SsrfBlockedError } from './blocked-error';
-import { createGuardedLookup } from './guarded-lookup';
+import { addressRefusal } from './address-policy.js';
+import { SsrfBlockedError } from './blocked-error.js';
+import { createGuardedLookup } from './guarded-lookup.js';
 
 export interface GuardedConnectorOptions {
   /** Lifts the checks: any address may be connected to. */

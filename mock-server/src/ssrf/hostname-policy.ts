@@ -1,5 +1,5 @@
 /**
- * Which DNS names a webhook URL may use (DECISIONS §3 "SSRF"): names that by convention
+ * Which DNS names a webhook URL may use: names that by convention
  * point into the local machine or network are refused before any lookup.
  */
 

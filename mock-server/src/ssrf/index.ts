@@ -1,8 +1,9 @@
-/** The mock server's SSRF guard (DECISIONS §3 "SSRF"): checks at create/update time and at connect time. */
-export { checkWebhookUrl } from './url-policy';
-export type { Resolver, UrlPolicyOptions, UrlProblem } from './url-policy';
-export { isAllowedAddress } from './address-policy';
-export { createGuardedLookup } from './guarded-lookup';
-export { createGuardedConnector } from './guarded-connector';
-export type { GuardedConnectorOptions } from './guarded-connector';
-export { SsrfBlockedError } from './blocked-error';
+/** The mock server's SSRF guard: checks at create/update time and at connect time. */
+
+export { isAllowedAddress } from './address-policy.js';
+export { SsrfBlockedError } from './blocked-error.js';
+export type { GuardedConnectorOptions } from './guarded-connector.js';
+export { createGuardedConnector } from './guarded-connector.js';
+export { createGuardedLookup } from './guarded-lookup.js';
+export type { Resolver, UrlPolicyOptions, UrlProblem } from './url-policy.js';
+export { checkWebhookUrl } from './url-policy.js';

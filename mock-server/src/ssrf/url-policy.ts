@@ -1,12 +1,12 @@
 /**
- * The create/update-time check of a webhook URL (DECISIONS §3 "Validation" and "SSRF").
+ * The create/update-time check of a webhook URL.
  * The connect-time check (guarded-lookup.ts, guarded-connector.ts) repeats the address part
  * on every attempt, because what a name resolves to can change after this check.
  */
 import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
-import { addressRefusal } from './address-policy';
-import { hostnameRefusal } from './hostname-policy';
+import { addressRefusal } from './address-policy.js';
+import { hostnameRefusal } from './hostname-policy.js';
 
 export interface UrlProblem {
   /** A JSON pointer, e.g. '/url'. */
@@ -35,7 +35,10 @@ export async function checkWebhookUrl(url: string, options: UrlPolicyOptions): P
   return message === null ? null : { path: '/url', message };
 }
 
-async function urlRefusal(url: string, { allowPrivateUrls, resolver = systemResolver }: UrlPolicyOptions): Promise<string | null> {
+async function urlRefusal(
+  url: string,
+  { allowPrivateUrls, resolver = systemResolver }: UrlPolicyOptions,
+): Promise<string | null> {
   // Counted in code points, as JSON Schema's maxLength counts, on the string as sent.
   if ([...url].length > MAX_URL_LENGTH) return `url must be at most ${MAX_URL_LENGTH} characters`;
 

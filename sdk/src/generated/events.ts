@@ -28,7 +28,7 @@ export type GroupId = string;
  */
 export type NewsletterId = string;
 /**
- * Type of a message as seen by the receiving session. The first nine values are the inbound types the events page lists for `message.received`. `reaction` is added because that page also says `message.received` covers reactions while a separate `message.reaction` event exists (facts sheet §6 row 11): a reaction arrives both as a `message.received` of type `reaction` (with the `reaction` sub-object) and as a `message.reaction` event, so a receiver subscribed to both should handle reactions in only one of them. `unknown` covers message kinds WhatsApp may add or that Titan does not map (for example view-once or interactive messages); their `body` may be empty. Note the send API's `voice` and `file` arrive as `audio` and `document`.
+ * Type of a message as seen by the receiving session. The first nine values are the inbound types the events page lists for `message.received`. `reaction` is added because that page also says `message.received` covers reactions while a separate `message.reaction` event exists: a reaction arrives both as a `message.received` of type `reaction` (with the `reaction` sub-object) and as a `message.reaction` event, so a receiver subscribed to both should handle reactions in only one of them. `unknown` covers message kinds WhatsApp may add or that Titan does not map (for example view-once or interactive messages); their `body` may be empty. Note the send API's `voice` and `file` arrive as `audio` and `document`.
  */
 export type InboundMessageType =
   | "text"
@@ -47,7 +47,7 @@ export type InboundMessageType =
  */
 export type UnixSeconds = number;
 /**
- * Type of a message sent by the session, in the same vocabulary as inbound messages so that stored messages use one set of types: the send API's `voice` is reported as `audio` and its `file` as `document` (facts sheet §6 row 13). Reactions sent through the API are reported by `message.reaction`, not as sent messages.
+ * Type of a message sent by the session, in the same vocabulary as inbound messages so that stored messages use one set of types: the send API's `voice` is reported as `audio` and its `file` as `document`. Reactions sent through the API are reported by `message.reaction`, not as sent messages.
  */
 export type SentMessageType =
   "text" | "image" | "video" | "audio" | "document" | "location" | "contact" | "poll" | "sticker";
@@ -335,7 +335,7 @@ export interface MessageRevokedPayload {
   timestamp: UnixSeconds;
 }
 /**
- * Fires when someone adds, changes or removes an emoji reaction on a message, including this account's own reactions (`fromMe: true`, for example sent through the react endpoint). An empty `emoji` means the reaction was removed, as with the react API. The events page says `message.received` also covers reactions (facts sheet §6 row 11): an incoming reaction is delivered both as this event and as a `message.received` of type `reaction`, so a receiver subscribed to both should handle reactions in one place only. A receiver typically keeps one reaction per sender and message, replacing it on each event.
+ * Fires when someone adds, changes or removes an emoji reaction on a message, including this account's own reactions (`fromMe: true`, for example sent through the react endpoint). An empty `emoji` means the reaction was removed, as with the react API. The events page says `message.received` also covers reactions: an incoming reaction is delivered both as this event and as a `message.received` of type `reaction`, so a receiver subscribed to both should handle reactions in one place only. A receiver typically keeps one reaction per sender and message, replacing it on each event.
  */
 export interface MessageReactionPayload {
   messageId: MessageId;

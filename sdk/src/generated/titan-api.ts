@@ -1192,7 +1192,7 @@ export interface components {
         };
         /**
          * MessageReactionPayload
-         * @description Fires when someone adds, changes or removes an emoji reaction on a message, including this account's own reactions (`fromMe: true`, for example sent through the react endpoint). An empty `emoji` means the reaction was removed, as with the react API. The events page says `message.received` also covers reactions (facts sheet §6 row 11): an incoming reaction is delivered both as this event and as a `message.received` of type `reaction`, so a receiver subscribed to both should handle reactions in one place only. A receiver typically keeps one reaction per sender and message, replacing it on each event.
+         * @description Fires when someone adds, changes or removes an emoji reaction on a message, including this account's own reactions (`fromMe: true`, for example sent through the react endpoint). An empty `emoji` means the reaction was removed, as with the react API. The events page says `message.received` also covers reactions: an incoming reaction is delivered both as this event and as a `message.received` of type `reaction`, so a receiver subscribed to both should handle reactions in one place only. A receiver typically keeps one reaction per sender and message, replacing it on each event.
          * @example {
          *       "messageId": "3EB0A1B2C3D4E5F60718",
          *       "chatId": "5511988887777@s.whatsapp.net",
@@ -2318,7 +2318,7 @@ export interface components {
         JIDRef: components["schemas"]["IndividualJIDRef"] | components["schemas"]["GroupJIDRef"] | components["schemas"]["NewsletterJIDRef"];
         /**
          * InboundMessageType
-         * @description Type of a message as seen by the receiving session. The first nine values are the inbound types the events page lists for `message.received`. `reaction` is added because that page also says `message.received` covers reactions while a separate `message.reaction` event exists (facts sheet §6 row 11): a reaction arrives both as a `message.received` of type `reaction` (with the `reaction` sub-object) and as a `message.reaction` event, so a receiver subscribed to both should handle reactions in only one of them. `unknown` covers message kinds WhatsApp may add or that Titan does not map (for example view-once or interactive messages); their `body` may be empty. Note the send API's `voice` and `file` arrive as `audio` and `document`.
+         * @description Type of a message as seen by the receiving session. The first nine values are the inbound types the events page lists for `message.received`. `reaction` is added because that page also says `message.received` covers reactions while a separate `message.reaction` event exists: a reaction arrives both as a `message.received` of type `reaction` (with the `reaction` sub-object) and as a `message.reaction` event, so a receiver subscribed to both should handle reactions in only one of them. `unknown` covers message kinds WhatsApp may add or that Titan does not map (for example view-once or interactive messages); their `body` may be empty. Note the send API's `voice` and `file` arrive as `audio` and `document`.
          * @enum {string}
          */
         InboundMessageType: "text" | "image" | "video" | "audio" | "document" | "location" | "contact" | "poll" | "sticker" | "reaction" | "unknown";
@@ -2377,7 +2377,7 @@ export interface components {
         };
         /**
          * SentMessageType
-         * @description Type of a message sent by the session, in the same vocabulary as inbound messages so that stored messages use one set of types: the send API's `voice` is reported as `audio` and its `file` as `document` (facts sheet §6 row 13). Reactions sent through the API are reported by `message.reaction`, not as sent messages.
+         * @description Type of a message sent by the session, in the same vocabulary as inbound messages so that stored messages use one set of types: the send API's `voice` is reported as `audio` and its `file` as `document`. Reactions sent through the API are reported by `message.reaction`, not as sent messages.
          * @enum {string}
          */
         SentMessageType: "text" | "image" | "video" | "audio" | "document" | "location" | "contact" | "poll" | "sticker";

@@ -1,4 +1,4 @@
-import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 import type { BinaryLike, HmacSha256, HmacSha256Equals } from './hmac.js';
 
 // Synchronous node:crypto behind the async contract: no Web Crypto round trip on Node, Deno or Bun.

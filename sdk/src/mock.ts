@@ -1,0 +1,12 @@
+/** `@titan-webhooks/sdk/mock`: the typed client of the mock server's control API. */
+
+export type { components as MockControlComponents, paths as MockControlPaths } from './generated/mock-control-api.js';
+export type {
+  Delivery,
+  DeliveryAttempt,
+  DeliveryFilter,
+  DeliveryStatus,
+  EmitResult,
+  MockControl,
+} from './mock-control.js';
+export { createMockControl } from './mock-control.js';
