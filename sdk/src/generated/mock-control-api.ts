@@ -196,7 +196,7 @@ export interface components {
         SessionName: string;
         /**
          * TitanEventEnvelope
-         * @description The JSON body of every webhook delivery: `{id, event, session, timestamp, payload}`. Route on `event`; the shape of `payload` depends on it and is given by the schema named after the event (for example `message.received.yaml`). One event keeps the same `id` in every delivery made for it, to every subscribed webhook and on every retry attempt, so receivers deduplicate on `id`: remember the ids already processed and answer 2xx again without reprocessing when one comes back (a retry follows any non-2xx answer or timeout, even if the first attempt was in fact handled). `command.result` uses this same envelope; its `payload` is `{correlationId, success, result}`.
+         * @description The JSON body of every webhook delivery: `{id, event, session, timestamp, payload}`. Route on `event`; the shape of `payload` depends on it and is given by the schema named after the event (for example `message.received.yaml`). One event keeps the same `id` in every delivery made for it, to every subscribed webhook and on every retry attempt, so receivers deduplicate on `id`: remember the ids already processed and answer 2xx again without reprocessing when one comes back (a retry follows any non-2xx answer or timeout, even if the first attempt was in fact handled). `command.result` uses this same envelope; its `payload` is `{correlationId, success, result}`. Titan's webhooks API page shows no delivery body: this is its events page's envelope, and keeping `id` the same across webhooks and attempts is our decision (docs/decisions.md, D4, D5).
          * @example {
          *       "id": "evt_2Xk9mQ4rT7vB1nC8",
          *       "event": "message.received",
@@ -255,7 +255,7 @@ export interface components {
         };
         /**
          * Error
-         * @description The body of every error response.
+         * @description The body of every error response. Titan's API overview shows `{error, docs}` with no code; we add the machine-readable `code` and the field-level `details` (docs/decisions.md, D28).
          */
         Error: {
             /** @description A human-readable message. */

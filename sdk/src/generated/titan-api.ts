@@ -9,14 +9,16 @@ export interface paths {
         };
         /**
          * List webhooks
-         * @description Returns all webhooks of your account, oldest first. The `hmacKey` is never included.
+         * @description Returns all webhooks of your account, oldest first. The `hmacKey` is never included. Titan's list
+         *     example omits `headers` and `retries`; the mock server always sends every field (docs/decisions.md, D11).
          */
         get: operations["listWebhooks"];
         put?: never;
         /**
          * Create a webhook
          * @description Creates a webhook subscription. The `hmacKey` you supply signs every delivery; it is returned
-         *     in this response only, so store it as you would a password.
+         *     in this response only, so store it as you would a password. Titan's page says every delivery is
+         *     signed, but `hmacKey` is optional: without one, deliveries are unsigned (docs/decisions.md, D2).
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -31,7 +33,7 @@ export interface paths {
             header?: never;
             path: {
                 /**
-                 * @description Webhook ID, a positive integer. Another account's webhook answers 404.
+                 * @description Webhook ID, a positive integer. Another account's webhook answers 404 (docs/decisions.md, D26).
                  * @example 42
                  */
                 id: components["parameters"]["WebhookId"];
@@ -48,14 +50,17 @@ export interface paths {
          * @description Changes only the fields present. `headers` replaces the whole list; `session: null` clears the
          *     session filter; `label: null` clears the label; `hmacKey: null` stops signing. A new `hmacKey`
          *     signs every attempt made after the update, retries of older events included. A partial
-         *     `retries` object is completed from the current values.
+         *     `retries` object is completed from the current values. Titan's page says only that the fields
+         *     included are changed; clearing with `null`, merging `retries` and which attempts use the new
+         *     values are our decisions (docs/decisions.md, D24, D25).
          */
         put: operations["updateWebhook"];
         post?: never;
         /**
          * Delete a webhook
          * @description Permanently deletes a webhook. An attempt already on the wire completes; every retry not yet
-         *     started is cancelled.
+         *     started is cancelled. Titan's page says only that deliveries in flight complete; cancelling the
+         *     pending retries, recorded as `cancelled`, is our decision (docs/decisions.md, D23).
          */
         delete: operations["deleteWebhook"];
         options?: never;
@@ -690,14 +695,15 @@ export interface components {
     schemas: {
         /**
          * EventName
-         * @description One of the 31 event types.
+         * @description One of the 31 event types. Titan's page says 30 but lists these 31 (docs/decisions.md, D6).
          * @enum {string}
          */
         EventName: "message.received" | "message.sent" | "message.ack" | "message.revoked" | "message.reaction" | "message.edited" | "message.update" | "message.delete" | "message.vote" | "session.status" | "session.qr" | "session.connected" | "session.logged_out" | "group.update" | "group.participant" | "presence.update" | "call.received" | "call.missed" | "call.accepted" | "call.rejected" | "contact.update" | "chat.archive" | "chat.mute" | "chat.read" | "chat.clear" | "chat.delete" | "labels.update" | "newsletter.update" | "blocklist.update" | "history.sync" | "command.result";
         /**
          * EventSubscription
          * @description Event types to deliver. Omitted, `[]` or `["*"]` mean every event type; `"*"` must stand alone.
-         *     Duplicates are removed; the list is echoed as given otherwise.
+         *     Duplicates are removed; the list is echoed as given otherwise. Titan's API page says `[]` and its
+         *     overview says `["*"]`; we accept both (docs/decisions.md, D7).
          * @example [
          *       "message.received",
          *       "session.status"
@@ -710,6 +716,8 @@ export interface components {
          *     (so internationalised names are accepted). Private, loopback, link-local and
          *     other special-purpose addresses, `localhost`, `*.local`, `*.internal`, `*.home.arpa`, single-label
          *     names and URLs with credentials are rejected; the resolved address is checked again on every attempt.
+         *     Titan's page says only "Private IPs and localhost are rejected" and gives no length limit; the full
+         *     rules are ours (docs/decisions.md, D12, D16).
          * @example https://your-server.com/webhook
          */
         WebhookUrl: string;
@@ -721,13 +729,13 @@ export interface components {
         SessionName: string;
         /**
          * WebhookLabel
-         * @description A label for your own reference.
+         * @description A label for your own reference. Not on Titan's webhooks API page, though its overview's create example has it (docs/decisions.md, D8).
          * @example My Webhook
          */
         WebhookLabel: string;
         /**
          * HmacKey
-         * @description Secret key for the HMAC-SHA256 signature of each delivery. Store it as you would a password.
+         * @description Secret key for the HMAC-SHA256 signature of each delivery. Store it as you would a password. Titan gives no length; we require 16 to 512 characters (docs/decisions.md, D13).
          * @example your-secret-signing-key
          */
         HmacKey: string;
@@ -736,7 +744,8 @@ export interface components {
          * @description A custom header sent with each delivery. The name is an HTTP token of at most 64 characters and
          *     may not be content-type, content-length, host, user-agent, transfer-encoding, connection or
          *     x-webhook-* (any case); the value has at most 1024 characters of printable ASCII or Latin-1 (tabs
-         *     allowed; no CR, LF, NUL or other control characters, which HTTP cannot carry).
+         *     allowed; no CR, LF, NUL or other control characters, which HTTP cannot carry). Titan's page shows
+         *     the `{name, value}` shape only in an example; these rules are ours (docs/decisions.md, D14).
          */
         WebhookHeader: {
             /** @example X-App-ID */
@@ -746,13 +755,14 @@ export interface components {
         };
         /**
          * WebhookHeaders
-         * @description Custom headers, at most 10, no two names equal ignoring case.
+         * @description Custom headers, at most 10 as Titan's page says, no two names equal ignoring case (docs/decisions.md, D14).
          */
         WebhookHeaders: components["schemas"]["WebhookHeader"][];
         /**
          * RetryPolicyName
          * @description How the wait before retry n (1-based) grows from `delaySeconds` d: `constant` d, `linear` n*d,
-         *     `exponential` d*2^(n-1). Every wait is capped at one hour.
+         *     `exponential` d*2^(n-1). Every wait is capped at one hour. Titan's page names only `exponential`,
+         *     with no formula; the rest is ours (docs/decisions.md, D18).
          * @enum {string}
          */
         RetryPolicyName: "constant" | "linear" | "exponential";
@@ -760,6 +770,8 @@ export interface components {
          * Retries
          * @description Retry configuration. `attempts` is the number of retries after the first failed try (so at most
          *     `attempts + 1` requests). With the defaults (3, 5, exponential) retries wait 5 s, 10 s and 20 s.
+         *     Titan's page gives only this example; the meaning of `attempts`, the bounds and the defaults are
+         *     ours (docs/decisions.md, D17, D18).
          * @example {
          *       "attempts": 3,
          *       "delaySeconds": 5,
@@ -782,7 +794,7 @@ export interface components {
         };
         /**
          * RetriesInput
-         * @description A partial retry configuration; missing fields come from the defaults (create) or the current values (update).
+         * @description A partial retry configuration; missing fields come from the defaults (create) or the current values (update), which Titan's page does not specify (docs/decisions.md, D18, D25).
          * @example {
          *       "attempts": 5
          *     }
@@ -796,18 +808,18 @@ export interface components {
         };
         /**
          * WebhookCreate
-         * @description A new webhook. Only `url` is required.
+         * @description A new webhook. Only `url` is required. An unknown field is a 400 listing every problem, which Titan's page does not specify (docs/decisions.md, D15).
          */
         WebhookCreate: {
             url: components["schemas"]["WebhookUrl"];
             events?: components["schemas"]["EventSubscription"];
-            /** @description Deliver only events of this session; omit or null for every session. */
+            /** @description Deliver only events of this session; omit or null for every session (docs/decisions.md, D10). */
             session?: components["schemas"]["SessionName"] | null;
             /** @description A label for your own reference. */
             label?: components["schemas"]["WebhookLabel"] | null;
             hmacKey?: components["schemas"]["HmacKey"];
             /**
-             * @description Whether deliveries are made.
+             * @description Whether deliveries are made. Titan's page does not list it for create (docs/decisions.md, D9).
              * @default true
              */
             enabled?: boolean;
@@ -816,7 +828,7 @@ export interface components {
         };
         /**
          * WebhookUpdate
-         * @description Changes to a webhook; only the fields present are changed.
+         * @description Changes to a webhook; only the fields present are changed, and `null` clears `session`, `label` or `hmacKey`, which Titan's page does not provide for (docs/decisions.md, D25).
          * @example {
          *       "events": [
          *         "message.received",
@@ -829,20 +841,20 @@ export interface components {
         WebhookUpdate: {
             url?: components["schemas"]["WebhookUrl"];
             events?: components["schemas"]["EventSubscription"];
-            /** @description New session filter; null clears it. */
+            /** @description New session filter; null clears it (docs/decisions.md, D10). */
             session?: components["schemas"]["SessionName"] | null;
-            /** @description New label; null clears it. */
+            /** @description New label; null clears it (docs/decisions.md, D8). */
             label?: components["schemas"]["WebhookLabel"] | null;
-            /** @description New signing key, used for every attempt from now on; null stops signing. */
+            /** @description New signing key, used for every attempt from now on, retries of older events included; null stops signing (docs/decisions.md, D2, D24). */
             hmacKey?: components["schemas"]["HmacKey"] | null;
-            /** @description Enable or disable the webhook. Disabling cancels pending retries. */
+            /** @description Enable or disable the webhook. Disabling cancels pending retries, which Titan's page does not say (docs/decisions.md, D23). */
             enabled?: boolean;
             headers?: components["schemas"]["WebhookHeaders"];
             retries?: components["schemas"]["RetriesInput"];
         };
         /**
          * Webhook
-         * @description A webhook subscription. The `hmacKey` is never part of it.
+         * @description A webhook subscription. The `hmacKey` is never part of it. The mock server sends every field, though Titan's list example omits `headers` and `retries` (docs/decisions.md, D11).
          */
         Webhook: {
             /** @description Unique webhook identifier. */
@@ -883,7 +895,7 @@ export interface components {
             label: string | null;
             /** @description Whether the webhook is currently active. */
             enabled: boolean;
-            /** @description The HMAC signing key (null when none was given). Only returned in this response; store it now. */
+            /** @description The HMAC signing key, null when none was given (docs/decisions.md, D2, D11). Only returned in this response; store it now. */
             hmacKey: string | null;
             /** @description Custom HTTP headers included with each delivery. */
             headers: components["schemas"]["WebhookHeader"][];
@@ -916,7 +928,7 @@ export interface components {
         };
         /**
          * Error
-         * @description The body of every error response.
+         * @description The body of every error response. Titan's API overview shows `{error, docs}` with no code; we add the machine-readable `code` and the field-level `details` (docs/decisions.md, D28).
          */
         Error: {
             /** @description A human-readable message. */
@@ -927,7 +939,7 @@ export interface components {
         };
         /**
          * TitanEventEnvelope
-         * @description The JSON body of every webhook delivery: `{id, event, session, timestamp, payload}`. Route on `event`; the shape of `payload` depends on it and is given by the schema named after the event (for example `message.received.yaml`). One event keeps the same `id` in every delivery made for it, to every subscribed webhook and on every retry attempt, so receivers deduplicate on `id`: remember the ids already processed and answer 2xx again without reprocessing when one comes back (a retry follows any non-2xx answer or timeout, even if the first attempt was in fact handled). `command.result` uses this same envelope; its `payload` is `{correlationId, success, result}`.
+         * @description The JSON body of every webhook delivery: `{id, event, session, timestamp, payload}`. Route on `event`; the shape of `payload` depends on it and is given by the schema named after the event (for example `message.received.yaml`). One event keeps the same `id` in every delivery made for it, to every subscribed webhook and on every retry attempt, so receivers deduplicate on `id`: remember the ids already processed and answer 2xx again without reprocessing when one comes back (a retry follows any non-2xx answer or timeout, even if the first attempt was in fact handled). `command.result` uses this same envelope; its `payload` is `{correlationId, success, result}`. Titan's webhooks API page shows no delivery body: this is its events page's envelope, and keeping `id` the same across webhooks and attempts is our decision (docs/decisions.md, D4, D5).
          * @example {
          *       "id": "evt_2Xk9mQ4rT7vB1nC8",
          *       "event": "message.received",
@@ -2243,7 +2255,7 @@ export interface components {
         };
         /**
          * CommandResultEvent
-         * @description The envelope of a `command.result` delivery.
+         * @description The envelope of a `command.result` delivery. Titan's async commands page shows `{event, session, data}` instead; we send this envelope and receivers accept both (docs/decisions.md, D5).
          */
         CommandResultEvent: components["schemas"]["TitanEventEnvelope"] & {
             /** @constant */
@@ -2458,7 +2470,7 @@ export interface components {
         };
     };
     responses: {
-        /** @description The webhook (without `hmacKey`). */
+        /** @description The webhook (without `hmacKey`) in `{"data": ...}`. Titan's page shows no body for get and update; we answer as create does (docs/decisions.md, D27). */
         WebhookOk: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2573,7 +2585,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description The request body is over 1 MiB (`payload_too_large`). */
+        /** @description The request body is over 1 MiB (`payload_too_large`); Titan's page gives no limit (docs/decisions.md, D28). */
         PayloadTooLarge: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2607,7 +2619,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Too many requests for this API key (`rate_limited`); wait `Retry-After` seconds. */
+        /** @description Too many requests for this API key (`rate_limited`); wait `Retry-After` seconds, as Titan's API overview says (docs/decisions.md, D29). */
         RateLimited: {
             headers: {
                 "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2642,14 +2654,14 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Any 2xx answered within the delivery timeout (10 s) marks the delivery succeeded. Answer fast and do slow work asynchronously. */
+        /** @description Any 2xx answered within the delivery timeout (10 s, from connecting to the end of the response) marks the delivery succeeded. Answer fast and do slow work asynchronously. Titan's page gives no timeout value (docs/decisions.md, D20). */
         DeliveryAccepted: {
             headers: {
                 [name: string]: unknown;
             };
             content?: never;
         };
-        /** @description `410 Gone` ends the delivery as failed, with no further retries. */
+        /** @description `410 Gone` ends the delivery as failed, with no further retries. Titan's page does not say this (docs/decisions.md, D22). */
         DeliveryGone: {
             headers: {
                 [name: string]: unknown;
@@ -2659,7 +2671,8 @@ export interface components {
         /**
          * @description Any other status (3xx included: redirects are never followed), a timeout, or a connection error
          *     fails the attempt; it is retried according to the webhook's `retries` policy. A 429 or 503 with
-         *     `Retry-After` waits at least that long.
+         *     `Retry-After` waits at least that long. Titan's page is silent on redirects and `Retry-After`
+         *     (docs/decisions.md, D19, D21).
          */
         DeliveryFailed: {
             headers: {
@@ -2670,43 +2683,45 @@ export interface components {
     };
     parameters: {
         /**
-         * @description Webhook ID, a positive integer. Another account's webhook answers 404.
+         * @description Webhook ID, a positive integer. Another account's webhook answers 404 (docs/decisions.md, D26).
          * @example 42
          */
         WebhookId: number;
         /**
          * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-         *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-         *     accept the value with or without the prefix and in either hex case.
+         *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+         *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+         *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+         *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
          * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
          */
         DeliverySignature: string;
-        /** @description The event type, equal to the body's `event`. */
+        /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
         DeliveryEvent: components["schemas"]["EventName"];
         /**
-         * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+         * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
          * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
          */
         DeliveryEventId: string;
         /**
-         * @description One delivery per webhook and event, the same on every attempt.
+         * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
          * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
          */
         DeliveryId: string;
         /**
-         * @description The attempt number, 1 for the first try.
+         * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
          * @example 1
          */
         DeliveryAttempt: number;
         /**
-         * @description `TitanWebhooks/<version>`.
+         * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
          * @example TitanWebhooks/1.0.0
          */
         DeliveryUserAgent: string;
     };
     requestBodies: never;
     headers: {
-        /** @description Requests allowed in the current window for this API key. */
+        /** @description Requests allowed in the current window for this API key. Titan's webhooks page is silent; its API overview promises this header on every response (docs/decisions.md, D29). */
         "X-RateLimit-Limit": number;
         /** @description Requests left in the current window for this API key. */
         "X-RateLimit-Remaining": number;
@@ -2781,7 +2796,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The created webhook, including its `hmacKey` (never returned again). */
+            /** @description The created webhook, including its `hmacKey` (never returned again; `null` when none was given, see docs/decisions.md, D11). */
             201: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -2837,7 +2852,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Webhook ID, a positive integer. Another account's webhook answers 404.
+                 * @description Webhook ID, a positive integer. Another account's webhook answers 404 (docs/decisions.md, D26).
                  * @example 42
                  */
                 id: components["parameters"]["WebhookId"];
@@ -2861,7 +2876,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Webhook ID, a positive integer. Another account's webhook answers 404.
+                 * @description Webhook ID, a positive integer. Another account's webhook answers 404 (docs/decisions.md, D26).
                  * @example 42
                  */
                 id: components["parameters"]["WebhookId"];
@@ -2901,7 +2916,7 @@ export interface operations {
             header?: never;
             path: {
                 /**
-                 * @description Webhook ID, a positive integer. Another account's webhook answers 404.
+                 * @description Webhook ID, a positive integer. Another account's webhook answers 404 (docs/decisions.md, D26).
                  * @example 42
                  */
                 id: components["parameters"]["WebhookId"];
@@ -2945,30 +2960,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -2993,30 +3010,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3041,30 +3060,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3089,30 +3110,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3137,30 +3160,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3185,30 +3210,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3233,30 +3260,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3281,30 +3310,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3329,30 +3360,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3377,30 +3410,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3425,30 +3460,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3473,30 +3510,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3521,30 +3560,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3569,30 +3610,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3617,30 +3660,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3665,30 +3710,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3713,30 +3760,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3761,30 +3810,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3809,30 +3860,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3857,30 +3910,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3905,30 +3960,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -3953,30 +4010,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -4001,30 +4060,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -4049,30 +4110,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -4097,30 +4160,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -4145,30 +4210,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -4193,30 +4260,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -4241,30 +4310,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -4289,30 +4360,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -4337,30 +4410,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
@@ -4385,30 +4460,32 @@ export interface operations {
             header: {
                 /**
                  * @description `sha256=` followed by the lowercase hex HMAC-SHA256 of the exact raw body, keyed with the
-                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey`. Compare in constant time;
-                 *     accept the value with or without the prefix and in either hex case.
+                 *     webhook's `hmacKey`. Sent only when the webhook has an `hmacKey` (Titan's page says every
+                 *     delivery is signed, see docs/decisions.md, D2). Compare in constant time; accept the value with
+                 *     or without the prefix and in either hex case. Titan's page compares bare hex; we send and accept
+                 *     `sha256=`-prefixed hex, as its overview and verification pages show (docs/decisions.md, D1).
                  * @example sha256=3f0a5c4e1b9d2a7c8e6f5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180
                  */
                 "X-Webhook-Signature"?: components["parameters"]["DeliverySignature"];
-                /** @description The event type, equal to the body's `event`. */
+                /** @description The event type, equal to the body's `event`. Not on Titan's page; added so receivers can route before reading the body (docs/decisions.md, D3). */
                 "X-Webhook-Event": components["parameters"]["DeliveryEvent"];
                 /**
-                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it.
+                 * @description The event id, equal to the body's `id`. The same on every webhook and attempt; deduplicate on it. Not on Titan's page, nor is the id's stability across retries (docs/decisions.md, D3, D4).
                  * @example evt_01JH8ZQ4W5R9D3K2M7N6P0X1YB
                  */
                 "X-Webhook-Id": components["parameters"]["DeliveryEventId"];
                 /**
-                 * @description One delivery per webhook and event, the same on every attempt.
+                 * @description One delivery per webhook and event, the same on every attempt. Not on Titan's page (docs/decisions.md, D3).
                  * @example dlv_01JH8ZQ4W7E2F3G4H5J6K7L8MN
                  */
                 "X-Webhook-Delivery": components["parameters"]["DeliveryId"];
                 /**
-                 * @description The attempt number, 1 for the first try.
+                 * @description The attempt number, 1 for the first try, so at most `retries.attempts + 1`. Not on Titan's page (docs/decisions.md, D3, D17).
                  * @example 1
                  */
                 "X-Webhook-Attempt": components["parameters"]["DeliveryAttempt"];
                 /**
-                 * @description `TitanWebhooks/<version>`.
+                 * @description `TitanWebhooks/<version>`. Titan's page names no User-Agent (docs/decisions.md, D3).
                  * @example TitanWebhooks/1.0.0
                  */
                 "User-Agent": components["parameters"]["DeliveryUserAgent"];
