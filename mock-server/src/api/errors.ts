@@ -13,22 +13,24 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  request_timeout: 408,
   rate_limited: 429,
   internal_error: 500,
 };
 
-/** An error answered as `{"error", "code", "details"?}` with the status its code implies (§4). */
+/**
+ * An error answered as `{"error", "code", "details"?}` with the status its code implies, unless a
+ * more precise status is given (431 for headers that are too large, a `payload_too_large` too).
+ */
 export class ApiError extends Error {
-  readonly status: number;
-
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    readonly status: number = STATUS[code],
   ) {
     super(message);
     this.name = 'ApiError';
-    this.status = STATUS[code];
   }
 }
 
@@ -37,6 +39,9 @@ export function validationError(details: ErrorDetail[], message = 'request is in
 }
 
 export function sendError(res: Response, error: ApiError): void {
+  // Answered before the whole body arrived (too large, wrong type, no token): closing the connection
+  // spares reading the rest, which keeping it alive would require.
+  if (!res.req.complete) res.setHeader('Connection', 'close');
   res.status(error.status).json({
     error: error.message,
     code: error.code,
