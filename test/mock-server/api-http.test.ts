@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-describe('error codes of §4', () => {
+describe('error codes', () => {
   const cases: [string, () => Promise<request.Response>, number, string][] = [
     [
       'validation_error',

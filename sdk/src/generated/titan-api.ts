@@ -734,8 +734,10 @@ export interface components {
         /**
          * WebhookHeader
          * @description A custom header sent with each delivery. The name is an HTTP token of at most 64 characters and
-         *     may not be content-type, content-length, host, user-agent, transfer-encoding, connection or
-         *     x-webhook-* (any case); the value has at most 1024 characters of printable ASCII or Latin-1 (tabs
+         *     may not be one the delivery sets itself or one about the connection rather than the request
+         *     (content-type, content-length, content-encoding, host, user-agent, connection, keep-alive,
+         *     proxy-connection, proxy-authorization, te, trailer, transfer-encoding, upgrade, expect or
+         *     x-webhook-*, any case); the value has at most 1024 characters of printable ASCII or Latin-1 (tabs
          *     allowed; no CR, LF, NUL or other control characters, which HTTP cannot carry).
          */
         WebhookHeader: {
