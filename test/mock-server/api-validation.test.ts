@@ -183,6 +183,15 @@ describe('create rejects', () => {
     expect(res.body.details).toEqual([{ path: '/events', message: 'must be array' }]);
   });
 
+  test('thousands of problems list the first 100 details, and say so', async () => {
+    const unknown = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`field${i}`, i]));
+    const res = await create({ url: URL, ...unknown });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('request body is invalid (only the first 100 problems are listed)');
+    expect(res.body.details).toHaveLength(100);
+    expect(res.body.details[0]).toEqual({ path: '/field0', message: 'is not a known field' });
+  });
+
   test('an unknown-field detail names the field', async () => {
     const res = await create({ url: URL, hmac_key: KEY });
     expect(res.body.details).toEqual([{ path: '/hmac_key', message: 'is not a known field' }]);

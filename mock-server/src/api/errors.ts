@@ -34,8 +34,16 @@ export class ApiError extends Error {
   }
 }
 
+/** More would only make a body with thousands of unknown fields answer megabytes. */
+export const MAX_ERROR_DETAILS = 100;
+
 export function validationError(details: ErrorDetail[], message = 'request is invalid'): ApiError {
-  return new ApiError('validation_error', message, details);
+  if (details.length <= MAX_ERROR_DETAILS) return new ApiError('validation_error', message, details);
+  return new ApiError(
+    'validation_error',
+    `${message} (only the first ${MAX_ERROR_DETAILS} problems are listed)`,
+    details.slice(0, MAX_ERROR_DETAILS),
+  );
 }
 
 export function sendError(res: Response, error: ApiError): void {
