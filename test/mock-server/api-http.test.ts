@@ -294,6 +294,31 @@ describe('bodies', () => {
     expect(await res.json()).toEqual({ error: 'request body could not be read', code: 'invalid_json' });
   });
 
+  test('a small gzip body that inflates past 1 MiB is 413', async () => {
+    const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, ' '));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const res = await fetch(`${mock.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tok_full', 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: new Uint8Array(bomb),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'payload_too_large' });
+  });
+
+  test('an unknown Content-Encoding is 415', async () => {
+    const res = await fetch(`${mock.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tok_full', 'content-type': 'application/json', 'content-encoding': 'compress' },
+      body: '{}',
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      error: 'content-encoding compress is not supported',
+      code: 'unsupported_media_type',
+    });
+  });
+
   test('a body that does inflate under gzip is read', async () => {
     const res = await fetch(`${mock.url}/api/webhooks`, {
       method: 'POST',
