@@ -47,6 +47,19 @@ describe('a body over 1 MiB', () => {
     expect(JSON.parse(res.body).code).toBe('payload_too_large');
   });
 
+  test('a body on a GET is not read: answered, then the connection closed', async () => {
+    const request = head([
+      'GET /api/webhooks HTTP/1.1',
+      'Host: 127.0.0.1',
+      `Authorization: Bearer ${TOKEN}`,
+      `Content-Length: ${200 * 1024 * 1024}`,
+    ]);
+    const res = await rawExchange(mock.url, request);
+    expect(res.status).toBe(200);
+    expect(res.headers.connection).toBe('close');
+    expect(JSON.parse(res.body)).toEqual({ data: [] });
+  });
+
   test('an error answered before the body arrived closes the connection too', async () => {
     const request = post('/api/webhooks', ['Content-Type: text/plain', 'Content-Length: 5000000']);
     const res = await rawExchange(mock.url, request);

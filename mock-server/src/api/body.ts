@@ -127,11 +127,17 @@ function parseJson(bytes: Buffer): unknown {
  * Parses JSON bodies of POST and PUT: 415 `unsupported_media_type` for another media type or an
  * unknown Content-Encoding, 413 `payload_too_large` past 1 MiB (from Content-Length before reading,
  * else counted while streaming), 400 `invalid_json` for a body that is not UTF-8 JSON or nests too
- * deep. A request without a body, or with an empty one, keeps `req.body` undefined.
+ * deep. A request without a body, or with an empty one, keeps `req.body` undefined. Other methods
+ * ignore their body and close the connection after answering.
  */
 export function jsonBody(): RequestHandler {
-  return (req, _res, next) => {
-    if ((req.method !== 'POST' && req.method !== 'PUT') || !announcesBody(req.headers)) return next();
+  return (req, res, next) => {
+    if (!announcesBody(req.headers)) return next();
+    if (req.method !== 'POST' && req.method !== 'PUT') {
+      // Never read: closing after the answer spares draining it, however large it claims to be.
+      res.setHeader('Connection', 'close');
+      return next();
+    }
     if (!isJsonMediaType(req.headers['content-type'])) {
       throw new ApiError('unsupported_media_type', 'content-type must be application/json');
     }
