@@ -79,6 +79,10 @@ function readBody(req: Request): Promise<Buffer> {
     });
     source.on('error', () => fail(unreadable()));
     req.on('error', () => fail(unreadable()));
+    // A client gone before the end of its body: nothing will come, and no one will read the answer.
+    req.on('close', () => {
+      if (!req.complete) fail(unreadable());
+    });
     source.on('end', () => {
       if (settled) return;
       settled = true;
