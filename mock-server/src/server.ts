@@ -71,6 +71,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     app,
   );
   server.on('clientError', answerClientError);
+  // `Expect: 100-continue` goes to the app like any request: the body reader sends the 100 when it
+  // is about to read, so a request refused first (401, 413, 415...) never has its body sent.
+  server.on('checkContinue', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

@@ -68,6 +68,43 @@ describe('a body over 1 MiB', () => {
   });
 });
 
+describe('Expect: 100-continue', () => {
+  test('a body the server will refuse is never asked for: no 100, the final answer at once', async () => {
+    const tooLarge = post('/api/webhooks', [
+      'Content-Type: application/json',
+      'Expect: 100-continue',
+      `Content-Length: ${200 * 1024 * 1024}`,
+    ]);
+    const res = await rawExchange(mock.url, tooLarge);
+    expect(res.status).toBe(413);
+    const wrongToken = head([
+      'POST /api/webhooks HTTP/1.1',
+      'Host: x',
+      'Authorization: Bearer nope',
+      'Content-Type: application/json',
+      'Expect: 100-continue',
+      'Content-Length: 20',
+    ]);
+    const unauthorized = await rawExchange(mock.url, wrongToken);
+    expect(unauthorized.status).toBe(401);
+    expect(unauthorized.headers.connection).toBe('close');
+  });
+
+  test('a body the server will read gets its 100 Continue first', async () => {
+    const body = JSON.stringify({ url: 'https://93.184.216.34/hook' });
+    const headers = post('/api/webhooks', [
+      'Content-Type: application/json',
+      'Expect: 100-continue',
+      `Content-Length: ${body.length}`,
+      'Connection: close',
+    ]);
+    // The body goes out only once the server has answered something: the 100.
+    const res = await rawExchange(mock.url, [headers, body]);
+    expect(res.status).toBe(100);
+    expect(res.raw).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 201 Created\r\n/);
+  });
+});
+
 describe('requests the HTTP parser refuses get a JSON error', () => {
   test.each([
     [

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { ApiError } from './errors.js';
 
 /** 1 MiB, the API's request body limit, on the wire and once inflated. */
@@ -55,8 +55,9 @@ function countBytes(stream: Readable, fail: (error: ApiError) => void): void {
  * The body's bytes, inflated under its Content-Encoding. Stops reading at the first byte past the
  * limit (on the wire or inflated) instead of draining the rest: the caller answers and closes.
  */
-function readBody(req: Request): Promise<Buffer> {
+function readBody(req: Request, res: Response): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    if (req.headers.expect?.toLowerCase() === '100-continue') res.writeContinue();
     const inflate = decompressor(req.headers['content-encoding']);
     const source: Readable = inflate ?? req;
     const chunks: Buffer[] = [];
@@ -146,7 +147,7 @@ export function jsonBody(): RequestHandler {
       throw new ApiError('unsupported_media_type', 'content-type must be application/json');
     }
     if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) throw tooLarge();
-    readBody(req)
+    readBody(req, res)
       .then(parseJson)
       .then((body) => {
         req.body = body;
