@@ -1,25 +1,28 @@
-// A tiny webhook receiver for trying the mock server: prints each delivery and whether its signature checks out.
-// Run from the repository root: node mock-server/examples/receiver.mjs [port]   (HMAC_KEY sets the key, default below)
-import { timingSafeEqual } from 'node:crypto';
+// A tiny webhook receiver for trying the mock server, built on the toolkit's own receiver: titanWebhooks()
+// verifies each delivery's signature and envelope, answers 200 once the handler ran (401/400 otherwise),
+// and this prints what arrived. Run from the repository root after `npm install`:
+//   node mock-server/examples/receiver.mjs [port]   (HMAC_KEY sets the key; port 0 picks a free one)
+// It needs @titan-webhooks/receiver, which the mock server itself does not depend on.
 import { createServer } from 'node:http';
-import { signPayload } from '@titan-webhooks/sdk';
+import { titanWebhooks } from '@titan-webhooks/receiver';
 
 const port = Number(process.argv[2] ?? 3000);
 const hmacKey = process.env.HMAC_KEY ?? 'a-secret-of-16+-chars';
 
-createServer((req, res) => {
-  const chunks = [];
-  req.on('data', (chunk) => chunks.push(chunk));
-  req.on('end', async () => {
-    const body = Buffer.concat(chunks);
-    // Sign the exact raw bytes and compare in constant time, as every receiver should.
-    const expected = Buffer.from(await signPayload(body, hmacKey));
-    const received = Buffer.from(String(req.headers['x-webhook-signature'] ?? ''));
-    const verified = received.length === expected.length && timingSafeEqual(received, expected);
-    const { 'x-webhook-event': event, 'x-webhook-delivery': delivery, 'x-webhook-attempt': attempt } = req.headers;
-    console.log(`${verified ? 'verified' : 'REJECTED'} ${event} ${delivery} attempt ${attempt}`);
-    if (verified) console.log(body.toString());
-    res.statusCode = verified ? 200 : 401;
-    res.end();
-  });
-}).listen(port, '127.0.0.1', () => console.log(`receiver listening on http://127.0.0.1:${port}/webhook`));
+const receive = titanWebhooks({
+  hmacKey,
+  onEvent(event, req) {
+    console.log(
+      `verified ${event.event} ${req.headers['x-webhook-delivery']} attempt ${req.headers['x-webhook-attempt']}`,
+    );
+    console.log(JSON.stringify(event));
+  },
+  onError(error, req) {
+    console.log(`REJECTED ${req.headers['x-webhook-delivery'] ?? '(no delivery id)'}: ${error.code} ${error.message}`);
+  },
+});
+
+const server = createServer((req, res) => receive(req, res));
+server.listen(port, '127.0.0.1', () => {
+  console.log(`receiver listening on http://127.0.0.1:${server.address().port}/webhook`);
+});

@@ -6,6 +6,7 @@ import { createMockControl, type Delivery, type DeliveryFilter, type EmitResult 
 import { destination, pino } from 'pino';
 import { createApp } from './api/app.js';
 import { createAccounts } from './api/auth.js';
+import { answerClientError } from './api/client-error.js';
 import { WebhookStore } from './api/webhook-store.js';
 import { type MockServerOptions, resolveConfig } from './config.js';
 import { createDeliveryEngine } from './delivery/index.js';
@@ -35,6 +36,9 @@ export interface MockServer {
   reset(): Promise<void>;
 }
 
+/** How long a client has to send a whole request, body included. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 /** How long close() lets attempts on the wire finish. */
 const CLOSE_GRACE_MS = 5000;
 
@@ -61,7 +65,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     logger,
   });
 
-  const server = createServer(app);
+  const server = createServer(
+    // A request trickled in byte by byte holds its connection until these run out (Node's defaults are minutes).
+    { headersTimeout: REQUEST_TIMEOUT_MS / 2, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1000 },
+    app,
+  );
+  server.on('clientError', answerClientError);
+  // `Expect: 100-continue` goes to the app like any request: the body reader sends the 100 when it
+  // is about to read, so a request refused first (401, 413, 415...) never has its body sent.
+  server.on('checkContinue', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => {

@@ -5,6 +5,8 @@ export interface RecordedRequest {
   method: string;
   url: string;
   headers: IncomingMessage['headers'];
+  /** Names and values as received, alternating: the only view of a header named `__proto__`. */
+  rawHeaders: string[];
   body: string;
 }
 
@@ -30,6 +32,7 @@ export async function startTestServer(initial: Handler = (_req, res) => res.end(
         method: req.method ?? '',
         url: req.url ?? '',
         headers: req.headers,
+        rawHeaders: req.rawHeaders,
         body: Buffer.concat(chunks).toString('utf8'),
       };
       requests.push(recorded);

@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => mock.close());
 
-describe('error codes of §4', () => {
+describe('error codes', () => {
   const cases: [string, () => Promise<request.Response>, number, string][] = [
     [
       'validation_error',
@@ -117,6 +117,14 @@ describe('auth and scopes', () => {
 });
 
 describe('bodies', () => {
+  /** Bytes as they are, which may not be text. */
+  const postBytes = (body: Buffer, contentType = 'application/json') =>
+    fetch(`${mock.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tok_full', 'content-type': contentType },
+      body: new Uint8Array(body),
+    });
+
   test.each(['{', '{"url": "https://x",}', "{'url': 1}", 'nul', '{"a":1}}'])(
     'malformed JSON %j is invalid_json',
     async (raw) => {
@@ -126,7 +134,7 @@ describe('bodies', () => {
     },
   );
 
-  test.each(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1'])(
+  test.each(['text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'text/json; charset=utf-8'])(
     'content type %s is 415',
     async (contentType) => {
       const res = await call(mock.url, 'PUT', '/api/webhooks/1', { token: 'tok_full', raw: '{}', contentType });
@@ -155,6 +163,86 @@ describe('bodies', () => {
         })
       ).status,
     ).toBe(201);
+  });
+
+  test.each(['application/json; charset=latin1', 'application/json; charset=utf-16', 'application/json;charset="x"'])(
+    'a charset parameter (%s) is ignored: JSON is read as UTF-8',
+    async (contentType) => {
+      const res = await postBytes(Buffer.from(JSON.stringify({ url: URL, label: 'café ☕' })), contentType);
+      expect(res.status).toBe(201);
+      expect((await res.json()).data.label).toBe('café ☕');
+    },
+  );
+
+  test.each([
+    ['a lone continuation byte', [0x80]],
+    ['a truncated sequence', [0xe2, 0x98]],
+    ['an overlong encoding of "/"', [0xc0, 0xaf]],
+    ['a UTF-16 surrogate encoded as UTF-8', [0xed, 0xa0, 0x80]],
+  ])('invalid UTF-8 (%s) is refused, not stored with replacement characters', async (_name, bytes) => {
+    const raw = Buffer.concat([Buffer.from(`{"url":"${URL}","label":"a`), Buffer.from(bytes), Buffer.from('b"}')]);
+    const res = await postBytes(raw);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: 'request body is not valid UTF-8', code: 'invalid_json' });
+  });
+
+  test('a UTF-8 byte order mark is skipped', async () => {
+    const raw = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify({ url: URL }))]);
+    expect((await postBytes(raw)).status).toBe(201);
+  });
+
+  describe('nesting', () => {
+    const nested = (depth: number) => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    test.each([
+      ['/_mock/events', (d: number) => `{"event":"message.received","payload":{"deep":${nested(d)}}}`],
+      ['/api/webhooks', (d: number) => `{"url":"${URL}","label":${nested(d)}}`],
+    ])('%s: thousands of levels are 400 invalid_json, not a crash', async (path, body) => {
+      for (const depth of [4_500, 100_000]) {
+        const res = await call(mock.url, 'POST', path as '/api/webhooks', { token: 'tok_full', raw: body(depth) });
+        expect(res.status).toBe(400);
+        expect(res.body).toEqual({
+          error: 'request body nests arrays and objects more than 64 levels deep',
+          code: 'invalid_json',
+        });
+      }
+    });
+
+    test('64 levels are read (and validated); brackets inside strings do not count', async () => {
+      // The body object is level 1, the label's arrays levels 2 to 64.
+      const atLimit = await call(mock.url, 'POST', '/api/webhooks', {
+        token: 'tok_full',
+        raw: `{"url":"${URL}","label":${nested(63)}}`,
+      });
+      expect(atLimit.status).toBe(400);
+      expect(atLimit.body.code).toBe('validation_error');
+      const inString = await call(mock.url, 'POST', '/api/webhooks', {
+        token: 'tok_full',
+        raw: JSON.stringify({ url: URL, label: `"\\${'{['.repeat(40)}` }),
+      });
+      expect(inString.status).toBe(201);
+    });
+  });
+
+  test('an empty body is no body, whether framed by Content-Length: 0 or chunked', async () => {
+    const { id } = (await call(mock.url, 'POST', '/api/webhooks', { token: 'tok_full', body: { url: URL } })).body.data;
+    const send = (framing: Record<string, string>, body?: BodyInit) =>
+      fetch(`${mock.url}/api/webhooks/${id}`, {
+        method: 'PUT',
+        headers: { authorization: 'Bearer tok_full', 'content-type': 'application/json', ...framing },
+        body,
+        duplex: 'half',
+      } as RequestInit);
+    const empty = new ReadableStream({ start: (controller) => controller.close() });
+    const chunked = await send({}, empty);
+    const zeroLength = await send({ 'content-length': '0' });
+    expect([chunked.status, zeroLength.status]).toEqual([400, 400]);
+    const expected = {
+      error: 'request body is invalid',
+      code: 'validation_error',
+      details: [{ path: '', message: 'a JSON body is required' }],
+    };
+    expect(await chunked.json()).toEqual(expected);
+    expect(await zeroLength.json()).toEqual(expected);
   });
 
   test('a body of exactly 1 MiB is read, one byte more is 413', async () => {
@@ -204,6 +292,31 @@ describe('bodies', () => {
     });
     expect(res.status).toBe(400);
     expect(await res.json()).toEqual({ error: 'request body could not be read', code: 'invalid_json' });
+  });
+
+  test('a small gzip body that inflates past 1 MiB is 413', async () => {
+    const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, ' '));
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    const res = await fetch(`${mock.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tok_full', 'content-type': 'application/json', 'content-encoding': 'gzip' },
+      body: new Uint8Array(bomb),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ code: 'payload_too_large' });
+  });
+
+  test('an unknown Content-Encoding is 415', async () => {
+    const res = await fetch(`${mock.url}/api/webhooks`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer tok_full', 'content-type': 'application/json', 'content-encoding': 'compress' },
+      body: '{}',
+    });
+    expect(res.status).toBe(415);
+    expect(await res.json()).toEqual({
+      error: 'content-encoding compress is not supported',
+      code: 'unsupported_media_type',
+    });
   });
 
   test('a body that does inflate under gzip is read', async () => {

@@ -36,6 +36,19 @@ const invalid: [string, Record<string, unknown>, string][] = [
   ['url localhost', { url: 'https://localhost/hook' }, '/url'],
   ['url *.internal', { url: 'https://metadata.google.internal/hook' }, '/url'],
   ['url single label', { url: 'https://intranet/hook' }, '/url'],
+  ['url *.internal with two trailing dots', { url: 'https://metadata.google.internal../hook' }, '/url'],
+  ['url *.localhost with trailing dots', { url: 'https://foo.localhost.../hook' }, '/url'],
+  ['url loopback with two trailing dots', { url: 'https://127.0.0.1../hook' }, '/url'],
+  ['url host with an empty label', { url: 'https://a..example.com/hook' }, '/url'],
+  ['url host starting with a dot', { url: 'https://.example.com/hook' }, '/url'],
+  ['url host of dots only', { url: 'https://.../hook' }, '/url'],
+  ['url port 0', { url: 'https://93.184.216.34:0/hook' }, '/url'],
+  ['url port 00', { url: 'https://93.184.216.34:00/hook' }, '/url'],
+  [
+    'url within 2048 characters as sent but not once escaped',
+    { url: `https://93.184.216.34/a${' '.repeat(1000)}b` },
+    '/url',
+  ],
   ['events not an array', { events: 'message.received' }, '/events'],
   ['events unknown name', { events: ['message.received', 'message.nope'] }, '/events/1'],
   ['events "*" with others', { events: ['*', 'message.received'] }, '/events'],
@@ -91,6 +104,16 @@ const reserved = [
   'X-Webhook-Signature',
   'x-webhook-event',
   'X-WEBHOOK-ANYTHING',
+  // About the connection, not the request: they would make every delivery fail or mean nothing.
+  'Expect',
+  'Upgrade',
+  'Keep-Alive',
+  'TE',
+  'Trailer',
+  'Proxy-Connection',
+  'proxy-authorization',
+  // The body is sent as is, never compressed.
+  'Content-Encoding',
 ];
 
 describe('create rejects', () => {
@@ -160,6 +183,15 @@ describe('create rejects', () => {
     expect(res.body.details).toEqual([{ path: '/events', message: 'must be array' }]);
   });
 
+  test('thousands of problems list the first 100 details, and say so', async () => {
+    const unknown = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`field${i}`, i]));
+    const res = await create({ url: URL, ...unknown });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe('request body is invalid (only the first 100 problems are listed)');
+    expect(res.body.details).toHaveLength(100);
+    expect(res.body.details[0]).toEqual({ path: '/field0', message: 'is not a known field' });
+  });
+
   test('an unknown-field detail names the field', async () => {
     const res = await create({ url: URL, hmac_key: KEY });
     expect(res.body.details).toEqual([{ path: '/hmac_key', message: 'is not a known field' }]);
@@ -188,8 +220,19 @@ describe('create accepts the edges of every rule', () => {
     ['a header value of 1024 characters with tabs', { headers: [header('X-App', `a\tb${'v'.repeat(1021)}`)] }],
     [
       'header names that only look reserved',
-      { headers: [header('X-Webhooks'), header('Hostname'), header('Content-Types')] },
+      {
+        headers: [
+          header('X-Webhooks'),
+          header('Hostname'),
+          header('Content-Types'),
+          header('TE-X'),
+          header('Trailers'),
+          header('Expected'),
+        ],
+      },
     ],
+    ['header names that are Object.prototype properties', { headers: [header('constructor'), header('__proto__')] }],
+    ['url with a port', { url: 'https://93.184.216.34:8443/hook' }],
     ['retries at their bounds', { retries: { attempts: 15, delaySeconds: 3600, policy: 'constant' } }],
     ['retries.attempts 0', { retries: { attempts: 0, delaySeconds: 1 } }],
     ['every event name', { events: ['message.received', 'command.result', 'session.logged_out'] }],
@@ -197,6 +240,28 @@ describe('create accepts the edges of every rule', () => {
   ])('%s', async (_name, fields) => {
     const res = await create({ url: URL, ...fields });
     expect(res.status).toBe(201);
+  });
+});
+
+describe('urls are stored and shown as the WHATWG parser writes them', () => {
+  test.each([
+    // A backslash is a slash to the WHATWG parser: the host is 93.184.216.34, whatever other parsers read.
+    ['https://93.184.216.34\\@127.0.0.1/', 'https://93.184.216.34/@127.0.0.1/'],
+    ['HTTPS://93.184.216.34:443/a b/../c?q={x}#f', 'https://93.184.216.34/c?q={x}#f'],
+    ['https://0x5d.0xb8.0xd8.0x22/hook', 'https://93.184.216.34/hook'],
+    ['https://[0:0:0:0:0:FFFF:93.184.216.34]/hook', 'https://[::ffff:5db8:d822]/hook'],
+  ])('%s is stored as %s, at create and at update', async (sent, stored) => {
+    const created = await create({ url: sent });
+    expect(created.status).toBe(201);
+    expect(created.body.data.url).toBe(stored);
+    const { id } = created.body.data;
+    expect((await call(mock.url, 'GET', `/api/webhooks/${id}`, { token: mock.token })).body.data.url).toBe(stored);
+    await call(mock.url, 'PUT', `/api/webhooks/${id}`, { token: mock.token, body: { url: URL } });
+    const updated = await call(mock.url, 'PUT', `/api/webhooks/${id}`, { token: mock.token, body: { url: sent } });
+    expect(updated.body.data.url).toBe(stored);
+    expect((await call(mock.url, 'GET', '/api/webhooks', { token: mock.token })).body.data).toContainEqual(
+      expect.objectContaining({ id, url: stored }),
+    );
   });
 });
 

@@ -98,6 +98,14 @@ describe('checkWebhookUrl, by default', () => {
     ['https://router.home.arpa/', 'url host router.home.arpa is a local name (.home.arpa)'],
     ['https://intranet/', 'url host intranet is a single-label name'],
     ['https://Intranet./', 'url host intranet is a single-label name'],
+    ['https://metadata.google.internal../', 'url host metadata.google.internal is a local name (.internal)'],
+    ['https://foo.localhost.../', 'url host foo.localhost is a local name (.localhost)'],
+    ['https://intranet../', 'url host intranet is a single-label name'],
+    ['https://127.0.0.1../', '127.0.0.1, a loopback address'],
+    ['https://a..example.com/', 'url host a..example.com has an empty label'],
+    ['https://.example.com/', 'url host .example.com has an empty label'],
+    ['https://../', 'url host .. has an empty label'],
+    ['https://example.com:0/', 'url port must be between 1 and 65535'],
     // userinfo
     ['https://evil@127.0.0.1/', 'url must not contain a username or password'],
     ['https://user:pass@example.com/', 'url must not contain a username or password'],
@@ -142,6 +150,7 @@ describe('checkWebhookUrl, by default', () => {
       'https://[64:ff9b::8.8.8.8]/hook',
       'https://public.example.com/hook',
       'https://public.example.com./hook?x=1',
+      'https://public.example.com../hook',
       'https://not-yet-registered.example.com/hook',
       `https://example.com/${'a'.repeat(2048 - 'https://example.com/'.length)}`,
     ].map((url) => [title(url), url]),
@@ -192,6 +201,7 @@ describe('checkWebhookUrl with allowPrivateUrls', () => {
   const stillRejected: Array<[url: string, fragment: string]> = [
     ['ftp://127.0.0.1/', 'url must use http or https'],
     ['http://user:pass@localhost/', 'url must not contain a username or password'],
+    ['http://localhost:0/', 'url port must be between 1 and 65535'],
     [`http://localhost/${'a'.repeat(2040)}`, 'url must be at most 2048 characters'],
   ];
   it.each(stillRejected.map(([url, fragment]) => [title(url), url, fragment]))(

@@ -24,7 +24,7 @@ export interface Accounts {
 // Tokens are looked up by their SHA-256, so the lookup's timing says nothing about the stored tokens.
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Each token is its own account (§4); account ids are ordinal so tokens never reach logs. */
+/** Each token is its own account; account ids are ordinal so tokens never reach logs. */
 export function createAccounts(tokens: readonly TokenSpec[]): Accounts {
   const byDigest = new Map<string, Account>();
   tokens.forEach(({ token, scopes }, index) => {

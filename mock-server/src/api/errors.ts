@@ -13,30 +13,43 @@ const STATUS: Record<ErrorCode, number> = {
   not_found: 404,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  request_timeout: 408,
   rate_limited: 429,
   internal_error: 500,
 };
 
-/** An error answered as `{"error", "code", "details"?}` with the status its code implies (§4). */
+/**
+ * An error answered as `{"error", "code", "details"?}` with the status its code implies, unless a
+ * more precise status is given (431 for headers that are too large, a `payload_too_large` too).
+ */
 export class ApiError extends Error {
-  readonly status: number;
-
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    readonly status: number = STATUS[code],
   ) {
     super(message);
     this.name = 'ApiError';
-    this.status = STATUS[code];
   }
 }
 
+/** More would only make a body with thousands of unknown fields answer megabytes. */
+export const MAX_ERROR_DETAILS = 100;
+
 export function validationError(details: ErrorDetail[], message = 'request is invalid'): ApiError {
-  return new ApiError('validation_error', message, details);
+  if (details.length <= MAX_ERROR_DETAILS) return new ApiError('validation_error', message, details);
+  return new ApiError(
+    'validation_error',
+    `${message} (only the first ${MAX_ERROR_DETAILS} problems are listed)`,
+    details.slice(0, MAX_ERROR_DETAILS),
+  );
 }
 
 export function sendError(res: Response, error: ApiError): void {
+  // Answered before the whole body arrived (too large, wrong type, no token): closing the connection
+  // spares reading the rest, which keeping it alive would require.
+  if (!res.req.complete) res.setHeader('Connection', 'close');
   res.status(error.status).json({
     error: error.message,
     code: error.code,

@@ -9,7 +9,7 @@ import type { DeliveryFilter } from '@titan-webhooks/sdk/mock';
 import { mockControlOpenApiDocument, titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { type ErrorDetail, validationError } from './errors.js';
+import { type ErrorDetail, MAX_ERROR_DETAILS, validationError } from './errors.js';
 
 const TITAN = 'titan';
 /** The contract with `WebhookUrl` accepting http too, for `allowPrivateUrls` (the SSRF check still vets the URL). */
@@ -94,27 +94,35 @@ function describe(error: ErrorObject): ErrorDetail {
   return { path: error.instancePath, message: error.message ?? 'is invalid' };
 }
 
+const DESCRIBED_ERRORS = 10 * MAX_ERROR_DETAILS;
+
 /**
  * Ajv errors as `{path, message}` with JSON Pointer paths. The branches of a failed `oneOf`/`anyOf`
  * are joined into one message ("must match pattern ... or must be null") instead of three lines.
  */
 export function toDetails(errors: readonly ErrorObject[] | null | undefined, prefix = ''): ErrorDetail[] {
-  const all = errors ?? [];
+  // Enough for the details an answer lists; a body with 60,000 unknown fields has as many errors.
+  const all = (errors ?? []).slice(0, DESCRIBED_ERRORS);
   const alternativesAt = new Set(
     all.filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf').map((e) => e.instancePath),
   );
-  const entries: { path: string; messages: string[]; alternatives: boolean }[] = [];
+  type Entry = { path: string; messages: string[]; alternatives: boolean };
+  const entries: Entry[] = [];
+  // By path, so a body with thousands of unknown fields is described in linear time.
+  const entriesAt = new Map<string, Entry[]>();
   for (const error of all) {
     if (error.keyword === 'oneOf' || error.keyword === 'anyOf') continue;
     const { path, message } = describe(error);
     const alternatives = alternativesAt.has(error.instancePath) && path === error.instancePath;
-    const entry = entries.find(
-      (e) => e.path === path && (alternatives ? e.alternatives : e.messages.includes(message)),
-    );
+    const atPath = entriesAt.get(path) ?? [];
+    const entry = atPath.find((e) => (alternatives ? e.alternatives : e.messages.includes(message)));
     if (entry) {
       if (!entry.messages.includes(message)) entry.messages.push(message);
     } else {
-      entries.push({ path, messages: [message], alternatives });
+      const added = { path, messages: [message], alternatives };
+      entries.push(added);
+      atPath.push(added);
+      entriesAt.set(path, atPath);
     }
   }
   return entries.map(({ path, messages }) => ({ path: prefix + path, message: messages.join(' or ') }));

@@ -52,14 +52,21 @@ export async function webhookRuleDetails(
   return details;
 }
 
-/** Stored as given after removing duplicates, first occurrence kept (§2). */
+/**
+ * URLs are stored and shown as the WHATWG parser writes them back, the form the delivery connects to:
+ * `https://example.com\\@127.0.0.1/` becomes `https://example.com/@127.0.0.1/`, which no other parser
+ * can read as a request to 127.0.0.1. Only called on URLs validation accepted, so they parse.
+ */
+const normalisedUrl = (url: string) => new URL(url).href;
+
+/** Stored as given after removing duplicates, first occurrence kept. */
 const uniqueEvents = (events: string[]) => [...new Set(events)];
 
-/** A new webhook from a valid create body, with the defaults of §3. */
+/** A new webhook from a valid create body, with the contract's defaults. */
 export function newWebhookFields(accountId: AccountId, body: WebhookCreate): Omit<StoredWebhook, 'id' | 'createdAt'> {
   return {
     accountId,
-    url: body.url,
+    url: normalisedUrl(body.url),
     events: uniqueEvents(body.events ?? []),
     session: body.session ?? null,
     label: body.label ?? null,
@@ -70,12 +77,13 @@ export function newWebhookFields(accountId: AccountId, body: WebhookCreate): Omi
   };
 }
 
-/** Only the fields present change; `headers` replaces the list, `null` clears, `retries` merges (§3). */
+/** Only the fields present change; `headers` replaces the list, `null` clears, `retries` merges. */
 export function updatedWebhook(current: StoredWebhook, body: WebhookUpdate): StoredWebhook {
-  const { events, retries, ...rest } = body;
+  const { url, events, retries, ...rest } = body;
   return {
     ...current,
     ...rest,
+    ...(url === undefined ? {} : { url: normalisedUrl(url) }),
     ...(events === undefined ? {} : { events: uniqueEvents(events) }),
     ...(retries === undefined ? {} : { retries: { ...current.retries, ...retries } }),
   };

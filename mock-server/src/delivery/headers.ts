@@ -13,18 +13,22 @@ export function attemptHeaders(
   signature: string | undefined,
   custom: readonly WebhookHeader[],
 ): Record<string, string> {
-  const headers = deliveryHeaders({
-    event: state.event.event,
-    eventId: state.event.id,
-    deliveryId: state.id,
-    attempt,
-    contentLength: state.event.byteLength,
-    signature,
-  });
+  // No prototype: a custom header named `constructor` or `__proto__` is a header like any other.
+  const headers: Record<string, string> = Object.assign(
+    Object.create(null),
+    deliveryHeaders({
+      event: state.event.event,
+      eventId: state.event.id,
+      deliveryId: state.id,
+      attempt,
+      contentLength: state.event.byteLength,
+      signature,
+    }),
+  );
   // Validation forbids custom headers that shadow ours; this keeps the wire right regardless.
   for (const { name, value } of custom) {
     const key = name.toLowerCase();
-    if (!(key in headers)) headers[key] = value;
+    if (!Object.hasOwn(headers, key)) headers[key] = value;
   }
   return headers;
 }

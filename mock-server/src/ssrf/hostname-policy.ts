@@ -8,7 +8,7 @@ const LOCAL_SUFFIXES = ['localhost', 'local', 'internal', 'home.arpa'];
 
 /**
  * Why the name `hostname` is refused, as a full message, or null when it may be used.
- * `hostname` is a WHATWG-parsed URL host (lower case, punycode) without its trailing dot.
+ * `hostname` is a WHATWG-parsed URL host (lower case, punycode) without trailing dots or empty labels.
  */
 export function hostnameRefusal(hostname: string): string | null {
   const suffix = LOCAL_SUFFIXES.find((s) => hostname === s || hostname.endsWith(`.${s}`));

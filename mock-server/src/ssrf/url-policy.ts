@@ -26,6 +26,8 @@ export interface UrlPolicyOptions {
 
 const MAX_URL_LENGTH = 2048;
 
+const codePoints = (text: string) => [...text].length;
+
 const systemResolver: Resolver = async (hostname) =>
   (await lookup(hostname, { all: true, verbatim: true })).map((entry) => entry.address);
 
@@ -40,7 +42,7 @@ async function urlRefusal(
   { allowPrivateUrls, resolver = systemResolver }: UrlPolicyOptions,
 ): Promise<string | null> {
   // Counted in code points, as JSON Schema's maxLength counts, on the string as sent.
-  if ([...url].length > MAX_URL_LENGTH) return `url must be at most ${MAX_URL_LENGTH} characters`;
+  if (codePoints(url) > MAX_URL_LENGTH) return `url must be at most ${MAX_URL_LENGTH} characters`;
 
   let parsed: URL;
   try {
@@ -56,15 +58,22 @@ async function urlRefusal(
     return 'url must use https';
   }
   if (parsed.username !== '' || parsed.password !== '') return 'url must not contain a username or password';
+  // The URL is stored as the parser writes it back, escapes included, and must still fit.
+  if (codePoints(parsed.href) > MAX_URL_LENGTH) {
+    return `url must be at most ${MAX_URL_LENGTH} characters once normalised (as ${parsed.href.slice(0, 40)}…, escapes included)`;
+  }
+  if (parsed.port === '0') return 'url port must be between 1 and 65535';
   if (allowPrivateUrls) return null;
 
   // The parser has already turned "2130706433", "0x7f.1" and "0177.0.0.1" into "127.0.0.1".
-  const host = parsed.hostname.replace(/\.$/, '');
+  // Trailing dots name the same host as none ("localhost.." is localhost), so all of them go.
+  const host = parsed.hostname.replace(/\.+$/, '');
   const literal = host.startsWith('[') ? host.slice(1, -1) : host;
   if (isIP(literal) !== 0) {
     const refusal = addressRefusal(literal);
     return refusal === null ? null : `url points to ${literal}, ${refusal}`;
   }
+  if (host.split('.').includes('')) return `url host ${parsed.hostname} has an empty label`;
 
   const nameRefusal = hostnameRefusal(host);
   if (nameRefusal !== null) return nameRefusal;

@@ -125,7 +125,7 @@ export interface components {
         DeliveryStatus: "pending" | "succeeded" | "failed" | "cancelled";
         /** EmitEventRequest */
         EmitEventRequest: {
-            event: components["schemas"]["event"];
+            event: components["schemas"]["EventName"];
             /** @default default */
             session?: components["schemas"]["SessionName"];
             /** @description The event payload; validated against the event's schema. Omit it for a generated one. */
@@ -178,16 +178,17 @@ export interface components {
             id: string;
             webhookId: number;
             eventId: string;
-            event: components["schemas"]["event"];
+            event: components["schemas"]["EventName"];
             status: components["schemas"]["DeliveryStatus"];
             request: components["schemas"]["DeliveryRequest"];
             attempts: components["schemas"]["DeliveryAttempt"][];
         };
         /**
-         * @description The event type; it selects the schema of `payload`. Also sent as the `X-Webhook-Event` header.
+         * EventName
+         * @description One of the 31 event types. Titan's page says 30 but lists these 31 (docs/decisions.md, D6).
          * @enum {string}
          */
-        event: "message.received" | "message.sent" | "message.ack" | "message.revoked" | "message.reaction" | "message.edited" | "message.update" | "message.delete" | "message.vote" | "session.status" | "session.qr" | "session.connected" | "session.logged_out" | "group.update" | "group.participant" | "presence.update" | "call.received" | "call.missed" | "call.accepted" | "call.rejected" | "contact.update" | "chat.archive" | "chat.mute" | "chat.read" | "chat.clear" | "chat.delete" | "labels.update" | "newsletter.update" | "blocklist.update" | "history.sync" | "command.result";
+        EventName: "message.received" | "message.sent" | "message.ack" | "message.revoked" | "message.reaction" | "message.edited" | "message.update" | "message.delete" | "message.vote" | "session.status" | "session.qr" | "session.connected" | "session.logged_out" | "group.update" | "group.participant" | "presence.update" | "call.received" | "call.missed" | "call.accepted" | "call.rejected" | "contact.update" | "chat.archive" | "chat.mute" | "chat.read" | "chat.clear" | "chat.delete" | "labels.update" | "newsletter.update" | "blocklist.update" | "history.sync" | "command.result";
         /**
          * SessionName
          * @description A session name.
@@ -245,7 +246,7 @@ export interface components {
          * @description Machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "validation_error" | "invalid_json" | "unauthorized" | "forbidden" | "not_found" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
+        ErrorCode: "validation_error" | "invalid_json" | "unauthorized" | "forbidden" | "not_found" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "rate_limited" | "internal_error";
         /** ErrorDetail */
         ErrorDetail: {
             /** @description JSON Pointer to the offending field, e.g. /retries/attempts ("" for the whole body). */
@@ -413,7 +414,7 @@ export interface operations {
                 /** @description Only deliveries to this webhook. */
                 webhookId?: number;
                 /** @description Only deliveries of this event type. */
-                event?: components["schemas"]["event"];
+                event?: components["schemas"]["EventName"];
                 /** @description Only deliveries in this state. */
                 status?: components["schemas"]["DeliveryStatus"];
             };

@@ -742,8 +742,10 @@ export interface components {
         /**
          * WebhookHeader
          * @description A custom header sent with each delivery. The name is an HTTP token of at most 64 characters and
-         *     may not be content-type, content-length, host, user-agent, transfer-encoding, connection or
-         *     x-webhook-* (any case); the value has at most 1024 characters of printable ASCII or Latin-1 (tabs
+         *     may not be one the delivery sets itself or one about the connection rather than the request
+         *     (content-type, content-length, content-encoding, host, user-agent, connection, keep-alive,
+         *     proxy-connection, proxy-authorization, te, trailer, transfer-encoding, upgrade, expect or
+         *     x-webhook-*, any case); the value has at most 1024 characters of printable ASCII or Latin-1 (tabs
          *     allowed; no CR, LF, NUL or other control characters, which HTTP cannot carry). Titan's page shows
          *     the `{name, value}` shape only in an example; these rules are ours (docs/decisions.md, D14).
          */
@@ -918,7 +920,7 @@ export interface components {
          * @description Machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "validation_error" | "invalid_json" | "unauthorized" | "forbidden" | "not_found" | "payload_too_large" | "unsupported_media_type" | "rate_limited" | "internal_error";
+        ErrorCode: "validation_error" | "invalid_json" | "unauthorized" | "forbidden" | "not_found" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "rate_limited" | "internal_error";
         /** ErrorDetail */
         ErrorDetail: {
             /** @description JSON Pointer to the offending field, e.g. /retries/attempts ("" for the whole body). */
