@@ -1,10 +1,11 @@
 // `npm start` runs the mock server from the built CLI; stopping npm must stop the server too, as a
 // process manager or a terminal's Ctrl-C expects. Runs on the build in dist/.
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cleanNpmEnv } from './npm.js';
+import { readyLine } from './ready-line.js';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -26,21 +27,6 @@ async function eventually(check: () => Promise<boolean> | boolean, timeoutMs: nu
     await sleep(100);
   }
   return check();
-}
-
-/** Resolves with the first stdout line that starts with `{` (npm prints its banner before it). */
-function readyLine(child: ChildProcessWithoutNullStreams): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-      const line = stdout.split('\n').find((l, index, lines) => l.startsWith('{') && index < lines.length - 1);
-      if (line !== undefined) resolve(line);
-    });
-    child.on('exit', (code) => reject(new Error(`npm start exited with ${code} before listening: ${stderr}`)));
-  });
 }
 
 test('SIGTERM to `npm start` stops the server it started', async () => {

@@ -1,7 +1,7 @@
 // The packages as a consumer gets them: `npm pack` tarballs installed together into a fresh project
 // outside the repository, then loaded, type-checked and run from there. Runs on the build in dist/
 // (`npm test` builds first).
-import { type ChildProcessWithoutNullStreams, execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import {
   copyFileSync,
@@ -18,6 +18,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { cleanNpmEnv } from './npm.js';
+import { readyLine } from './ready-line.js';
 import { nodeBinary, SUPPORTED_MAJORS } from './runtimes.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -244,7 +245,7 @@ describe.each(SUPPORTED_MAJORS)('on Node %i', (major) => {
     const child = spawn(bin, ['--port', '0', '--log-level', 'silent'], { cwd: consumer, env });
     const exited = once(child, 'exit');
     try {
-      const ready = JSON.parse(await firstLine(child)) as { url: string; token: string };
+      const ready = JSON.parse(await readyLine(child)) as { url: string; token: string };
       expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const health = await fetch(`${ready.url}/health`);
       expect(health.status).toBe(200);
@@ -254,17 +255,3 @@ describe.each(SUPPORTED_MAJORS)('on Node %i', (major) => {
     expect(await exited).toEqual([0, null]);
   });
 });
-
-/** The first line a child prints on stdout; rejects if it exits first. */
-function firstLine(child: ChildProcessWithoutNullStreams): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-      if (stdout.includes('\n')) resolve(stdout.slice(0, stdout.indexOf('\n')));
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code} before its ready line: ${stderr}`)));
-  });
-}
