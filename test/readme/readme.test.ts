@@ -100,7 +100,7 @@ async function freePort(): Promise<number> {
 test("the root README's SDK example runs against the mock server", async () => {
   const mock = await startMockServer({ port: 0 });
   try {
-    const block = exampleContaining('README.md', 'createTitanClient');
+    const block = exampleContaining('README.md', 'titan.webhooks.get(999999)');
     const file = moduleFile(rewrite(block, { 'http://127.0.0.1:4010': mock.url }));
     const { stdout } = await execFileAsync(process.execPath, [file], {
       cwd: work,
@@ -171,7 +171,7 @@ describe("the mock server README's jest example", () => {
   });
   afterAll(() => readme.receiver?.close());
 
-  const block = exampleContaining('mock-server/README.md', 'startMockServer');
+  const block = exampleContaining('mock-server/README.md', "test('my app receives message.received'");
   const code = rewrite(block, { "'http://127.0.0.1:3000/webhooks/titan'": 'readme.receiver.url + "/webhooks/titan"' });
   const { outputText } = ts.transpileModule(code, {
     compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
