@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { startMockServer } from '@titan-webhooks/mock-server';
+import { createTitanClient } from '@titan-webhooks/sdk';
 import ts from 'typescript';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
 import { allCodeBlocks, type CodeBlock, exampleContaining, ROOT, rewrite } from './blocks.js';
@@ -139,7 +140,6 @@ test("the receiver README's Express example verifies the mock server's deliverie
       expect(app.exitCode).toBeNull();
       await sleep(50);
     }
-    const { createTitanClient } = await import('@titan-webhooks/sdk');
     const titan = createTitanClient({ baseUrl: mock.url, token: mock.token });
     const signed = await titan.webhooks.create({ url, events: ['message.received'], hmacKey });
     const wrongKey = await titan.webhooks.create({
