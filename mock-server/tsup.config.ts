@@ -1,10 +1,8 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({
-  // cli.ts is the `titan-mock-server` bin (dist/cli.js); tsup keeps its shebang and makes it executable.
-  entry: ['src/index.ts', 'src/cli.ts'],
-  format: ['esm', 'cjs'],
-  dts: { entry: 'src/index.ts' },
-  clean: true,
-  target: 'es2022',
-});
+// Two builds write dist/ in parallel, so neither cleans it: the package's prebuild script empties it first.
+export default defineConfig([
+  { entry: ['src/index.ts'], format: ['esm', 'cjs'], dts: true, target: 'es2022' },
+  // The `titan-mock-server` bin is ESM only; tsup keeps its shebang and makes it executable.
+  { entry: ['src/cli.ts'], format: ['esm'], target: 'es2022' },
+]);
