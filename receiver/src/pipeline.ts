@@ -8,7 +8,7 @@ import {
   WebhookVerificationError,
 } from '@titan-webhooks/sdk/internal';
 import { isJsonContentType } from './content-type.js';
-import { type DedupeStore, MemoryDedupeStore } from './dedupe.js';
+import { MemoryDedupeStore } from './dedupe.js';
 import { handlersOf } from './dispatch.js';
 import { payloadTooLarge, requestTimeout, WebhookHandlerError, WebhookRequestError } from './errors.js';
 import type { ReceiverOptions } from './options.js';
