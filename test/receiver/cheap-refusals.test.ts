@@ -137,7 +137,12 @@ describe('createWebhookHandler', () => {
   test('401 for a missing signature without pulling a byte of the body', async () => {
     let pulled = 0;
     const body = new ReadableStream<Uint8Array>(
-      { pull: (controller) => void (pulled++, controller.enqueue(new Uint8Array(1024))) },
+      {
+        pull: (controller) => {
+          pulled++;
+          controller.enqueue(new Uint8Array(1024));
+        },
+      },
       { highWaterMark: 0 },
     );
     const res = await createWebhookHandler({ hmacKey: KEY })(
