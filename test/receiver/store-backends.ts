@@ -15,9 +15,12 @@ export interface Backend {
   stop(): Promise<void>;
 }
 
-/** PGlite behind a socket server, in a child process: a Postgres that `pg` connects to, with no service to install. */
-export async function startPglite(): Promise<Backend> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'apps', 'pglite-server.ts')], {
+/**
+ * PGlite behind a socket server, in a child process: a Postgres that `pg` connects to, with no
+ * service to install. `script` is apps/pglite-server.ts, passed by callers that are ES modules.
+ */
+export async function startPglite(script = join(__dirname, 'apps', 'pglite-server.ts')): Promise<Backend> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await firstLine(child, 30_000);
