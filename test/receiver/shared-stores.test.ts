@@ -117,6 +117,13 @@ describe.each(cases)('$name dedupe store', (c) => {
 
   afterAll(async () => {
     for (const { child } of receivers) child.kill('SIGKILL');
+    // A database of DATABASE_URL outlives the suite: leave no tables behind.
+    if (c.store === 'postgres' && backend !== undefined) {
+      const { Pool } = await import('pg');
+      const pool = new Pool({ connectionString: backend.url });
+      await pool.query(`DROP TABLE IF EXISTS "${table}", "${table}_direct"`);
+      await pool.end();
+    }
     await backend?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
