@@ -60,64 +60,38 @@ export const dedupeStoresBench: Bench = {
     const redis = createRedisDedupeStore({ url: redisBackend.url });
     // A real PostgreSQL too when there is one: PGlite answers one query at a time.
     const { DATABASE_URL } = process.env;
-    const server = DATABASE_URL
+    const realPostgres = DATABASE_URL
       ? createPostgresDedupeStore({ connectionString: DATABASE_URL }, { table: 'titan_bench_events' })
       : undefined;
-    const receivers = [
-      await receiverWith(new MemoryDedupeStore()),
-      await receiverWith(postgres),
-      await receiverWith(redis),
-      ...(server ? [await receiverWith(server)] : []),
+    const stores: Array<[string, DedupeStore]> = [
+      ['Postgres store (PGlite over TCP, one query at a time)', postgres],
+      ['Redis store (redis-server)', redis],
+      ...(realPostgres ? [['Postgres store (PostgreSQL at DATABASE_URL)', realPostgres] as [string, DedupeStore]] : []),
     ];
+    const baselineReceiver = await receiverWith(new MemoryDedupeStore());
+    const receivers = [baselineReceiver, ...(await Promise.all(stores.map(([, store]) => receiverWith(store))))];
     try {
-      const [memory, postgresRate, redisRate, serverRate] = await interleaved(
+      const [memory, ...rates] = await interleaved(
         receivers.map((receiver) => receiver.load),
         2,
       );
-      const baseline = `the same receiver with the in-memory store, c=${CONNECTIONS}`;
-      const realPostgres =
-        server && serverRate !== undefined
-          ? [
-              figure({
-                name: 'receiver req/s, Postgres store (PostgreSQL at DATABASE_URL)',
-                value: serverRate,
-                unit: 'req/s',
-                baseline,
-                baselineValue: memory!,
-                target: '>= 0.5',
-                atLeast: 0.5,
-                notes: 'every request a new event: a claim and a complete per request',
-              }),
-            ]
-          : [];
-      return [
+      return stores.map(([name], i) =>
         figure({
-          name: 'receiver req/s, Postgres store (PGlite over TCP)',
-          value: postgresRate!,
+          name: `receiver req/s, ${name}`,
+          value: rates[i]!,
           unit: 'req/s',
-          baseline,
-          baselineValue: memory!,
-          target: '>= 0.5',
-          atLeast: 0.5,
-          notes: 'every request a new event: a claim and a complete per request; PGlite runs one query at a time',
-        }),
-        figure({
-          name: 'receiver req/s, Redis store (redis-server)',
-          value: redisRate!,
-          unit: 'req/s',
-          baseline,
+          baseline: `the same receiver with the in-memory store, c=${CONNECTIONS}`,
           baselineValue: memory!,
           target: '>= 0.5',
           atLeast: 0.5,
           notes: 'every request a new event: a claim and a complete per request',
         }),
-        ...realPostgres,
-      ];
+      );
     } finally {
       for (const { server } of receivers) await close(server);
       await postgres.close();
       await redis.close();
-      await server?.close();
+      await realPostgres?.close();
       for (const backend of backends) await backend.stop();
     }
   },
