@@ -113,7 +113,7 @@ describe.each(cases)('$name dedupe store', (c) => {
     receivers = await Promise.all(
       Array.from({ length: PROCESSES }, () => startReceiver(c, backend.url, table, runsFile)),
     );
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     for (const { child } of receivers) child.kill('SIGKILL');

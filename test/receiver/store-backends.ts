@@ -23,7 +23,8 @@ export async function startPglite(script = join(__dirname, 'apps', 'pglite-serve
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const line = await firstLine(child, 30_000);
+  // Compiling its WebAssembly takes seconds, and much longer on a busy machine.
+  const line = await firstLine(child, 90_000);
   return { url: (JSON.parse(line) as { url: string }).url, stop: () => stopProcess(child) };
 }
 
