@@ -191,7 +191,7 @@ describe('a flood of 1,000 trickling unsigned connections', () => {
       ['--expose-gc', await bundleApp(join(__dirname, 'apps', 'memory-receiver.ts'))],
       {
         env: { ...process.env, HMAC_KEY: KEY },
-        stdio: ['ignore', 'pipe', 'inherit'],
+        stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
     try {

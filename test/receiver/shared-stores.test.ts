@@ -80,7 +80,7 @@ async function startReceiver(c: Case, url: string, table: string, runsFile: stri
       RUNS_FILE: runsFile,
       LEASE_SECONDS: String(LEASE_SECONDS),
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   return firstLine(child, 20_000).then((line) => ({ port: (JSON.parse(line) as { port: number }).port, child }));
 }

@@ -21,7 +21,7 @@ export interface Backend {
  */
 export async function startPglite(script = join(__dirname, 'apps', 'pglite-server.ts')): Promise<Backend> {
   const child = spawn(process.execPath, ['--import', 'tsx', script], {
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
   // Compiling its WebAssembly takes seconds, and much longer on a busy machine.
   const line = await firstLine(child, 90_000);

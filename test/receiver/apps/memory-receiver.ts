@@ -14,6 +14,8 @@ if (!gc) throw new Error('run with --expose-gc');
 let handled = 0;
 const middleware = titanWebhooks({ hmacKey: HMAC_KEY, onEvent: () => void handled++ });
 
+// Its stdin is a pipe from the test: when the test process ends, however it ends, so does this one.
+process.stdin.on('close', () => process.exit(0)).resume();
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/_memory') {
     gc();

@@ -10,6 +10,8 @@ const db = await PGlite.create();
 // Four receiver processes, each with a pool of up to ten connections, plus the tests' own.
 const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 64 });
 await server.start();
+// Its stdin is a pipe from the test: when the test process ends, however it ends, so does this one.
+process.stdin.on('close', () => process.exit(0)).resume();
 process.stdout.write(
   `${JSON.stringify({ url: `postgresql://postgres@${server.getServerConn()}/postgres?sslmode=disable` })}\n`,
 );

@@ -36,6 +36,8 @@ const middleware = titanWebhooks({
   },
 });
 
+// Its stdin is a pipe from the test: when the test process ends, however it ends, so does this one.
+process.stdin.on('close', () => process.exit(0)).resume();
 const server = createServer((req, res) => middleware(req, res));
 server.listen(0, '127.0.0.1', () => {
   const address = server.address();
