@@ -9,6 +9,7 @@ module.exports = {
     '^@titan-webhooks/sdk$': '<rootDir>/sdk/src/index.ts',
     '^@titan-webhooks/sdk/(mock|internal|openapi)$': '<rootDir>/sdk/src/$1.ts',
     '^@titan-webhooks/receiver$': '<rootDir>/receiver/src/index.ts',
+    '^@titan-webhooks/receiver/(postgres|redis)$': '<rootDir>/receiver/src/$1.ts',
     '^@titan-webhooks/mock-server$': '<rootDir>/mock-server/src/index.ts',
     '^#hmac$': '<rootDir>/sdk/src/hmac/node.ts',
     // Sources import siblings as './x.js' (ESM style); under ts-jest that means './x.ts'.

@@ -11,6 +11,7 @@ import type { Bench, Figure } from './lib.js';
 const modules = await Promise.all([
   import('./verify.bench.js'),
   import('./middleware.bench.js'),
+  import('./dedupe-stores.bench.js'),
   import('./deliveries.bench.js'),
   import('./api.bench.js'),
   import('./emit-latency.bench.js'),

@@ -8,8 +8,8 @@ import type { Delivery, DeliveryFilter } from '@titan-webhooks/sdk/mock';
 /** An account is identified by its bearer token's account id. */
 export type AccountId = string;
 
-/** A webhook as stored: the public fields plus its owner and key. */
-export interface StoredWebhook extends Webhook {
+/** A webhook as stored: every public field (the mock server always sends them all) plus its owner and key. */
+export interface StoredWebhook extends Required<Webhook> {
   accountId: AccountId;
   hmacKey: string | null;
 }

@@ -48,7 +48,7 @@ export function titanWebhooks(options: ReceiverOptions<IncomingMessage>): TitanM
         contentType: header(req, 'content-type'),
         contentLength: header(req, 'content-length'),
         signature: header(req, 'x-webhook-signature'),
-        readBody: (maxBytes) => readNodeBody(req, maxBytes),
+        readBody: (maxBytes, signal) => readNodeBody(req, maxBytes, signal),
         accept: (event) => {
           request.titanEvent = event;
           if (request.body === undefined) {

@@ -1,16 +1,28 @@
-export type { EventMap, EventName, TitanEvent } from '@titan-webhooks/sdk';
-export { signPayload } from '@titan-webhooks/sdk';
-export type { ConstructEventOptions } from './construct-event.js';
-export { constructEvent } from './construct-event.js';
+export type {
+  EventMap,
+  EventName,
+  HmacKeys,
+  RawBody,
+  TitanEvent,
+  UnknownEvent,
+  VerificationErrorCode,
+} from '@titan-webhooks/sdk';
+export { isEvent, signPayload } from '@titan-webhooks/sdk';
+export type { ConstructEventOptions, ReceiverErrorCode, RequestErrorCode } from '@titan-webhooks/sdk/internal';
+// From /internal, not the root: the error classes must be the very ones constructEvent throws.
+export {
+  COMMAND_RESULT_ID_PREFIX,
+  constructEvent,
+  TitanReceiverError,
+  verifySignature,
+  verifyWebhookSignature,
+  WebhookVerificationError,
+} from '@titan-webhooks/sdk/internal';
 export type { ClaimResult, DedupeStore, MemoryDedupeStoreOptions } from './dedupe.js';
 export { MemoryDedupeStore } from './dedupe.js';
-export { COMMAND_RESULT_ID_PREFIX } from './envelope.js';
-export type { ReceiverErrorCode, RequestErrorCode, VerificationErrorCode } from './errors.js';
-export { TitanReceiverError, WebhookHandlerError, WebhookRequestError, WebhookVerificationError } from './errors.js';
+export { WebhookHandlerError, WebhookRequestError } from './errors.js';
 export type { TitanMiddleware, TitanWebhookRequest } from './express.js';
 export { titanWebhooks } from './express.js';
 export type { EventHandler, EventHandlers, ReceiverOptions } from './options.js';
-export type { HmacKeys, RawBody } from './signature.js';
-export { verifySignature } from './signature.js';
 export type { WebhookHandler } from './web.js';
 export { createWebhookHandler } from './web.js';

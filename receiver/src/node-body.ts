@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
+import { isRawBody, type RawBody } from '@titan-webhooks/sdk/internal';
 import { payloadTooLarge, WebhookRequestError } from './errors.js';
-import { isRawBody, type RawBody } from './signature.js';
 
 /** What body parsers mounted earlier may have left on the request. */
 interface ParsedRequest extends IncomingMessage {
@@ -15,14 +15,17 @@ const FIX =
   'Mount the webhook route before express.json(), or mount express.raw({ type: "application/json" }) before it, ' +
   'or keep the raw body: express.json({ verify: (req, res, buf) => { req.rawBody = buf } })';
 
-/** The raw body of a node:http request, from an earlier parser's leftovers or read here with a size limit. */
-export function readNodeBody(req: ParsedRequest, maxBytes: number): Promise<RawBody> {
+/**
+ * The raw body of a node:http request, from an earlier parser's leftovers or read here with a size
+ * limit, until `signal` aborts.
+ */
+export function readNodeBody(req: ParsedRequest, maxBytes: number, signal: AbortSignal): Promise<RawBody> {
   const kept = keptBody(req);
   if (kept !== undefined) {
     return byteLength(kept) > maxBytes ? Promise.reject(payloadTooLarge(maxBytes)) : Promise.resolve(kept);
   }
   if (consumed(req)) return Promise.reject(new WebhookRequestError('raw_body_unavailable', FIX));
-  return readLimited(req, maxBytes);
+  return readLimited(req, maxBytes, signal);
 }
 
 /** Whether something before us read the stream: body-parser 1 marks `_body`; body-parser 2 just reads it. */
@@ -38,8 +41,11 @@ function keptBody(req: ParsedRequest): RawBody | undefined {
   return undefined;
 }
 
-/** Reads the stream, counting bytes as they arrive; past `maxBytes` it stops reading and rejects at once. */
-function readLimited(req: IncomingMessage, maxBytes: number): Promise<Uint8Array> {
+/**
+ * Reads the stream, counting bytes as they arrive; past `maxBytes`, or when `signal` aborts, it stops
+ * reading and rejects at once.
+ */
+function readLimited(req: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -63,10 +69,18 @@ function readLimited(req: IncomingMessage, maxBytes: number): Promise<Uint8Array
       reject(new WebhookRequestError('internal_error', `reading the body failed: ${String(error)}`, { cause: error }));
     };
     const onClose = () => onError(new Error('the connection closed before the body was complete'));
+    const onAbort = () => {
+      stop();
+      // As past maxBytes: paused, and the answer closes the connection.
+      req.pause();
+      reject(signal.reason);
+    };
     function stop(): void {
       req.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose);
+      signal.removeEventListener('abort', onAbort);
     }
     req.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose);
+    signal.addEventListener('abort', onAbort);
   });
 }
 

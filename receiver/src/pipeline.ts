@@ -1,16 +1,23 @@
-import type { TitanEvent } from '@titan-webhooks/sdk';
-import { constructEvent } from './construct-event.js';
+import type { TitanEvent, UnknownEvent } from '@titan-webhooks/sdk';
+import {
+  keyList,
+  type RawBody,
+  signatureDigest,
+  TitanReceiverError,
+  verifyEnvelope,
+  WebhookVerificationError,
+} from '@titan-webhooks/sdk/internal';
 import { isJsonContentType } from './content-type.js';
-import { type DedupeStore, MemoryDedupeStore } from './dedupe.js';
+import { MemoryDedupeStore } from './dedupe.js';
 import { handlersOf } from './dispatch.js';
-import { payloadTooLarge, TitanReceiverError, WebhookHandlerError, WebhookRequestError } from './errors.js';
+import { payloadTooLarge, requestTimeout, WebhookHandlerError, WebhookRequestError } from './errors.js';
 import type { ReceiverOptions } from './options.js';
-import { keyList, type RawBody } from './signature.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 const DEFAULT_DEDUPE_TTL_SECONDS = 24 * 60 * 60;
 // How long a claim blocks duplicates if the process dies mid-handler; Titan gives up on an attempt after 10 s.
-const CLAIM_LEASE_SECONDS = 5 * 60;
+const DEFAULT_CLAIM_LEASE_SECONDS = 5 * 60;
 
 /** A delivery as the framework adapters see it, before its body is read. */
 export interface IncomingDelivery<Req> {
@@ -18,13 +25,16 @@ export interface IncomingDelivery<Req> {
   contentType: string | null;
   contentLength: string | null;
   signature: string | null;
-  /** The raw body; rejects with a WebhookRequestError (too large, unavailable) without reading past `maxBytes`. */
-  readBody(maxBytes: number): Promise<RawBody>;
+  /**
+   * The raw body; rejects with a WebhookRequestError (too large, unavailable) without reading past
+   * `maxBytes`, and stops reading and rejects when `signal` aborts.
+   */
+  readBody(maxBytes: number, signal: AbortSignal): Promise<RawBody>;
   /** Called with the verified event before dedupe and dispatch (Express leaves it on `req.titanEvent`). */
   accept?(event: TitanEvent): void;
 }
 
-export type ResponseBody = { received: true; duplicate?: true } | { error: string; code: string };
+export type ResponseBody = { received: true; unknown?: true; duplicate?: true } | { error: string; code: string };
 
 /** What to answer: the same for every framework. */
 export interface Outcome {
@@ -38,8 +48,9 @@ export type Dispatch<Req> = (event: TitanEvent, request: Req) => Promise<void>;
 export type Pipeline<Req> = (delivery: IncomingDelivery<Req>, dispatch?: Dispatch<Req>) => Promise<Outcome>;
 
 /**
- * The one pipeline behind the Express middleware and the web handler: content type, size, signature,
- * parse, dedupe, dispatch. Options are checked here, once, so a misconfiguration fails at startup.
+ * The one pipeline behind the Express middleware and the web handler: content type, size, signature
+ * header, body, verification, dedupe, dispatch. Options are checked here, once, so a misconfiguration
+ * fails at startup.
  */
 export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req> {
   const keys = keyList(options.hmacKey);
@@ -48,10 +59,18 @@ export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req
   const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isSafeInteger(maxBodyBytes) || maxBodyBytes < 0)
     throw new TypeError('titan-webhooks receiver: maxBodyBytes must be a whole number of bytes');
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  if (!Number.isSafeInteger(bodyTimeoutMs) || bodyTimeoutMs <= 0)
+    throw new TypeError('titan-webhooks receiver: bodyTimeoutMs must be a whole number of milliseconds, 1 or more');
   const { toleranceSeconds } = options;
   if (toleranceSeconds !== undefined && !(Number.isFinite(toleranceSeconds) && toleranceSeconds >= 0)) {
     throw new TypeError('titan-webhooks receiver: toleranceSeconds must be a number of seconds, 0 or more');
   }
+  const leaseSeconds = options.claimLeaseSeconds ?? DEFAULT_CLAIM_LEASE_SECONDS;
+  if (!(Number.isFinite(leaseSeconds) && leaseSeconds > 0))
+    throw new TypeError('titan-webhooks receiver: claimLeaseSeconds must be a number of seconds, more than 0');
+  if (options.unknownEvents !== undefined && options.unknownEvents !== 'accept' && options.unknownEvents !== 'reject')
+    throw new TypeError('titan-webhooks receiver: unknownEvents must be "accept" or "reject"');
   const store = options.dedupe === true ? new MemoryDedupeStore() : options.dedupe || undefined;
   const ttlSeconds = options.dedupeTtlSeconds ?? DEFAULT_DEDUPE_TTL_SECONDS;
   const handlers = handlersOf(options);
@@ -65,40 +84,66 @@ export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req
     }
     if (delivery.contentLength !== null && Number(delivery.contentLength) > maxBodyBytes)
       throw payloadTooLarge(maxBodyBytes);
-    const rawBody = await delivery.readBody(maxBodyBytes);
-    const event = await constructEvent(rawBody, delivery.signature, keys, {
-      toleranceSeconds: options.toleranceSeconds,
-    });
+    // Refused before the body is read: an unsigned flood costs a header check, not a buffered upload.
+    signatureDigest(delivery.signature);
+    const rawBody = await readWithin(delivery);
+    const envelope = await verifyEnvelope(rawBody, delivery.signature, keys, { toleranceSeconds });
+    if (!envelope.known) return unknownEvent(envelope.event, delivery.request);
+    const { event } = envelope;
     delivery.accept?.(event);
-    if (store === undefined) {
-      await runHandlers(dispatch, event, delivery.request);
-      return { status: 200, body: { received: true } };
-    }
-    return dedupeAndRun(store, dispatch, event, delivery.request);
+    const run = () => runHandlers(event.id, () => dispatch(event, delivery.request));
+    return once(event.id, run, { received: true });
   }
 
-  async function dedupeAndRun(
-    store: DedupeStore,
-    dispatch: Dispatch<Req>,
-    event: TitanEvent,
-    request: Req,
+  async function readWithin(delivery: IncomingDelivery<Req>): Promise<RawBody> {
+    const timeout = new AbortController();
+    const timer = setTimeout(() => timeout.abort(), bodyTimeoutMs);
+    try {
+      return await delivery.readBody(maxBodyBytes, timeout.signal);
+    } catch (error) {
+      throw timeout.signal.aborted ? requestTimeout(bodyTimeoutMs) : error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  function unknownEvent(event: UnknownEvent, request: Req): Promise<Outcome> {
+    if (options.unknownEvents === 'reject') {
+      throw new WebhookVerificationError('invalid_envelope', `"event" is not a Titan event name: "${event.event}"`);
+    }
+    const run = () => runHandlers(event.id, async () => void (await options.onUnknownEvent?.(event, request)));
+    return once(event.id, run, { received: true, unknown: true });
+  }
+
+  /**
+   * Runs the handlers unless the store has seen the event. Unknown events go through the store too:
+   * onUnknownEvent is a handler with effects like any other, and Titan duplicates and retries them alike.
+   */
+  async function once(
+    id: string,
+    handle: () => Promise<void>,
+    body: { received: true; unknown?: true },
   ): Promise<Outcome> {
-    const claim = await store.claim(event.id, CLAIM_LEASE_SECONDS);
-    if (claim === 'handled') return { status: 200, body: { received: true, duplicate: true } };
+    if (store === undefined) {
+      await handle();
+      return { status: 200, body };
+    }
+    const claim = await store.claim(id, leaseSeconds);
+    if (claim === 'handled') return { status: 200, body: { ...body, duplicate: true } };
     if (claim === 'in_progress') {
       throw new WebhookRequestError(
         'delivery_in_progress',
-        `event ${event.id} is being handled by another delivery; retry later`,
+        `event ${id} is being handled by another delivery; retry later`,
       );
     }
     try {
-      await runHandlers(dispatch, event, request);
+      await handle();
     } catch (error) {
-      await store.release(event.id);
+      await store.release(id);
       throw error;
     }
-    await store.complete(event.id, ttlSeconds);
-    return { status: 200, body: { received: true } };
+    await store.complete(id, ttlSeconds);
+    return { status: 200, body };
   }
 
   return async (delivery, dispatch = handlers) => {
@@ -125,11 +170,11 @@ export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req
   }
 }
 
-async function runHandlers<Req>(dispatch: Dispatch<Req>, event: TitanEvent, request: Req): Promise<void> {
+async function runHandlers(eventId: string, handle: () => Promise<void>): Promise<void> {
   try {
-    await dispatch(event, request);
+    await handle();
   } catch (error) {
-    throw new WebhookHandlerError(event.id, error);
+    throw new WebhookHandlerError(eventId, error);
   }
 }
 

@@ -14,14 +14,14 @@ export function createWebhookHandler(options: ReceiverOptions<Request>): Webhook
       contentType: request.headers.get('content-type'),
       contentLength: request.headers.get('content-length'),
       signature: request.headers.get('x-webhook-signature'),
-      readBody: (maxBytes) => readLimited(request, maxBytes),
+      readBody: (maxBytes, signal) => readLimited(request, maxBytes, signal),
     });
     return Response.json(outcome.body, { status: outcome.status });
   };
 }
 
-/** Reads the body stream, counting bytes as they arrive; past `maxBytes` it cancels the stream. */
-async function readLimited(request: Request, maxBytes: number): Promise<Uint8Array> {
+/** Reads the body stream, counting bytes as they arrive; past `maxBytes`, or when `signal` aborts, it cancels the stream. */
+async function readLimited(request: Request, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
   if (request.bodyUsed) {
     throw new WebhookRequestError(
       'raw_body_unavailable',
@@ -30,10 +30,26 @@ async function readLimited(request: Request, maxBytes: number): Promise<Uint8Arr
   }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
+  // Cancelling settles the pending read, so the loop below ends instead of waiting for the next chunk.
+  const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
+  signal.addEventListener('abort', onAbort);
+  try {
+    return await readAll(reader, maxBytes, signal);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+async function readAll(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  maxBytes: number,
+  signal: AbortSignal,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const { done, value } = await reader.read();
+    if (signal.aborted) throw signal.reason;
     if (done) break;
     size += value.byteLength;
     if (size > maxBytes) {

@@ -97,6 +97,13 @@ export function assertContract(method: string, actualPath: string, response: Con
   }
 }
 
+/** Throws with the Ajv errors unless `value` is valid against the named schema of the vendor API's document. */
+export function assertSchema(schemaName: string, value: unknown): void {
+  const validate = ajv.getSchema(`titan#/components/schemas/${escapePointer(schemaName)}`);
+  if (!validate) throw new Error(`no schema ${schemaName} in the contract`);
+  if (!validate(value)) throw new Error(`${schemaName}: ${JSON.stringify(validate.errors)}\n${JSON.stringify(value)}`);
+}
+
 export interface CallOptions {
   /** Bearer token; omit for none. */
   token?: string;

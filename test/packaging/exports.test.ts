@@ -2,7 +2,15 @@
 import { execFileSync } from 'node:child_process';
 
 const expected: Record<string, string[]> = {
-  '@titan-webhooks/sdk': ['createTitanClient', 'signPayload', 'buildTestDelivery', 'TitanApiError', 'EVENT_NAMES'],
+  '@titan-webhooks/sdk': [
+    'createTitanClient',
+    'signPayload',
+    'buildTestDelivery',
+    'TitanApiError',
+    'EVENT_NAMES',
+    'isEvent',
+    'verifyWebhookSignature',
+  ],
   '@titan-webhooks/sdk/mock': ['createMockControl'],
   '@titan-webhooks/sdk/internal': ['hmacSha256Equals', 'deliveryHeaders', 'parseRetryAfter'],
   '@titan-webhooks/sdk/openapi': ['titanOpenApiDocument', 'mockControlOpenApiDocument'],
@@ -13,7 +21,11 @@ const expected: Record<string, string[]> = {
     'createWebhookHandler',
     'signPayload',
     'WebhookVerificationError',
+    'verifyWebhookSignature',
+    'isEvent',
   ],
+  '@titan-webhooks/receiver/postgres': ['createPostgresDedupeStore'],
+  '@titan-webhooks/receiver/redis': ['createRedisDedupeStore'],
   '@titan-webhooks/mock-server': ['startMockServer'],
 };
 

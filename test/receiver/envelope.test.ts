@@ -32,7 +32,7 @@ describe('constructEvent checks the envelope of a verified body', () => {
     ['a control character', '\u0000', 'invalid_json'],
     ['an array', '[]', 'invalid_envelope'],
     ['null', 'null', 'invalid_envelope'],
-    ['an unknown event', withField({ event: 'message.recieved' }), 'invalid_envelope'],
+    ['an unknown event', withField({ event: 'message.recieved' }), 'unknown_event'],
     ['an id without evt_', withField({ id: '123' }), 'invalid_envelope'],
     ['a numeric session', withField({ session: 7 }), 'invalid_envelope'],
     ['a timestamp that is not ISO 8601', withField({ timestamp: 'March 7' }), 'invalid_envelope'],

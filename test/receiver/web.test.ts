@@ -57,7 +57,7 @@ describe('createWebhookHandler answers like the middleware', () => {
       },
     });
     const res = await createWebhookHandler({ hmacKey: KEY, maxBodyBytes: 10 * 1024 })(
-      post(endless, { 'content-type': 'application/json' }),
+      post(endless, { 'content-type': 'application/json', 'x-webhook-signature': `sha256=${'a'.repeat(64)}` }),
     );
     expect(res.status).toBe(413);
     expect(pulled).toBeLessThan(20);

@@ -868,12 +868,12 @@ export interface components {
             /** @description Session name filter; null means events from all sessions are delivered. */
             session: string | null;
             /** @description Your label, or null. */
-            label: string | null;
+            label?: string | null;
             /** @description Whether the webhook is currently active. */
             enabled: boolean;
             /** @description Custom HTTP headers included with each delivery. */
-            headers: components["schemas"]["WebhookHeader"][];
-            retries: components["schemas"]["Retries"];
+            headers?: components["schemas"]["WebhookHeader"][];
+            retries?: components["schemas"]["Retries"];
             /**
              * Format: date-time
              * @description ISO 8601 timestamp when the webhook was created.
@@ -894,14 +894,14 @@ export interface components {
             /** @description Session name filter, or null for all sessions. */
             session: string | null;
             /** @description Your label, or null. */
-            label: string | null;
+            label?: string | null;
             /** @description Whether the webhook is currently active. */
             enabled: boolean;
             /** @description The HMAC signing key, null when none was given (docs/decisions.md, D2, D11). Only returned in this response; store it now. */
             hmacKey: string | null;
             /** @description Custom HTTP headers included with each delivery. */
-            headers: components["schemas"]["WebhookHeader"][];
-            retries: components["schemas"]["Retries"];
+            headers?: components["schemas"]["WebhookHeader"][];
+            retries?: components["schemas"]["Retries"];
             /**
              * Format: date-time
              * @description ISO 8601 timestamp when the webhook was created.

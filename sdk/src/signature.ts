@@ -1,4 +1,5 @@
-import { hmacSha256Equals, isHex } from '@titan-webhooks/sdk/internal';
+import { isHex } from './hex.js';
+import { hmacSha256Equals } from './hmac/index.js';
 
 /** A raw request body: the exact bytes Titan signed, or their UTF-8 decoding. */
 export type RawBody = string | Uint8Array;

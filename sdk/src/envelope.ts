@@ -1,6 +1,6 @@
-import { type CommandResultPayload, EVENT_NAMES, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
-import { WebhookVerificationError } from './errors.js';
+import { type CommandResultPayload, EVENT_NAMES, type EventName, type TitanEvent } from './generated/events.js';
 import type { RawBody } from './signature.js';
+import { WebhookVerificationError } from './webhook-errors.js';
 
 const EVENTS: ReadonlySet<string> = new Set(EVENT_NAMES);
 // Strict UTF-8: a body that is not text cannot be JSON, and silently replacing bytes would hide that.
@@ -12,11 +12,25 @@ const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[
 /** Prefix of the ids given to the id-less `command.result` form (see the README). */
 export const COMMAND_RESULT_ID_PREFIX = 'evt_command_';
 
-/** A checked envelope; `signedTimestamp` is false when the timestamp is the time of receipt. */
-export interface Envelope {
-  event: TitanEvent;
-  signedTimestamp: boolean;
+/**
+ * A verified envelope whose `event` is not one of the names this version knows: Titan adds event
+ * types over time, and a receiver built before one existed still gets it.
+ */
+export interface UnknownEvent {
+  id: string;
+  event: string;
+  session: string;
+  timestamp: string;
+  payload: Record<string, unknown>;
 }
+
+/**
+ * A checked envelope: a known event, or an unknown one (`known: false`). `signedTimestamp` is false
+ * when the timestamp is the time of receipt.
+ */
+export type Envelope =
+  | { known: true; event: TitanEvent; signedTimestamp: boolean }
+  | { known: false; event: UnknownEvent; signedTimestamp: true };
 
 /** The parsed JSON of a verified body, or `invalid_json`. */
 export function parseJson(rawBody: RawBody): unknown {
@@ -34,11 +48,10 @@ export function parseJson(rawBody: RawBody): unknown {
 export function toEvent(body: unknown, receivedAt: Date): Envelope {
   if (!isObject(body)) invalid('the body is not a JSON object');
   const { event, session } = body;
-  if (typeof event !== 'string' || !EVENTS.has(event))
-    invalid(`"event" is not a Titan event name: ${JSON.stringify(event)}`);
+  if (typeof event !== 'string' || event === '') invalid(`"event" is not an event name: ${JSON.stringify(event)}`);
   if (typeof session !== 'string') invalid('"session" is not a string');
   if (event === 'command.result' && !('payload' in body) && 'data' in body) {
-    return { event: commandResultData(body, session, receivedAt), signedTimestamp: false };
+    return { known: true, event: commandResultData(body, session, receivedAt), signedTimestamp: false };
   }
 
   const { id, timestamp, payload } = body;
@@ -52,9 +65,11 @@ export function toEvent(body: unknown, receivedAt: Date): Envelope {
     invalid('"timestamp" is not an ISO 8601 date-time');
   }
   if (!isObject(payload)) invalid('"payload" is not an object');
+  if (!EVENTS.has(event))
+    return { known: false, event: { id, event, session, timestamp, payload }, signedTimestamp: true };
   // The payload is not checked against its event's schema (see toEvent), hence the cast.
   const checked = { id, event: event as EventName, session, timestamp, payload } as unknown as TitanEvent;
-  return { event: checked, signedTimestamp: true };
+  return { known: true, event: checked, signedTimestamp: true };
 }
 
 /**

@@ -1,7 +1,7 @@
-import type { TitanEvent } from '@titan-webhooks/sdk';
-import { parseJson, toEvent } from './envelope.js';
-import { WebhookVerificationError } from './errors.js';
+import { type Envelope, parseJson, toEvent } from './envelope.js';
+import type { TitanEvent } from './generated/events.js';
 import { type HmacKeys, isRawBody, keyList, matchesAnyKey, parseSignatureHeader, type RawBody } from './signature.js';
+import { WebhookVerificationError } from './webhook-errors.js';
 
 export interface ConstructEventOptions {
   /**
@@ -15,7 +15,8 @@ export interface ConstructEventOptions {
 
 /**
  * Verifies `signature` over the exact `rawBody`, parses it and checks the envelope: the typed event,
- * or a `WebhookVerificationError` whose `code` says what is wrong. Throws nothing else.
+ * or a `WebhookVerificationError` whose `code` says what is wrong. An event name this version does not
+ * know is `unknown_event`, with the verified envelope on `error.event`. Throws nothing else.
  */
 export async function constructEvent(
   rawBody: RawBody,
@@ -23,15 +24,49 @@ export async function constructEvent(
   hmacKey: HmacKeys,
   options: ConstructEventOptions = {},
 ): Promise<TitanEvent> {
-  await verifyOrThrow(rawBody, signature, hmacKey);
-  const now = options.now ?? new Date();
-  const { event, signedTimestamp } = toEvent(parseJson(rawBody), now);
-  if (signedTimestamp && options.toleranceSeconds !== undefined)
-    checkTolerance(event.timestamp, now, options.toleranceSeconds);
-  return event;
+  const envelope = await verifyEnvelope(rawBody, signature, hmacKey, options);
+  if (!envelope.known) {
+    throw new WebhookVerificationError(
+      'unknown_event',
+      `"${envelope.event.event}" is not an event this version knows: update @titan-webhooks, or handle it as unknown`,
+      envelope.event,
+    );
+  }
+  return envelope.event;
 }
 
-async function verifyOrThrow(rawBody: RawBody, signature: string | null | undefined, hmacKey: HmacKeys): Promise<void> {
+/**
+ * The same checks under the name and argument order of Titan's own TypeScript SDK, so code written
+ * from Titan's docs runs unchanged: the verified, typed event, or a `WebhookVerificationError`.
+ */
+export function verifyWebhookSignature(
+  rawBody: RawBody,
+  signatureHeader: string | null | undefined,
+  secret: HmacKeys,
+): Promise<TitanEvent> {
+  return constructEvent(rawBody, signatureHeader, secret);
+}
+
+/** What `constructEvent` checks, with an unknown event name returned as such instead of thrown. */
+export async function verifyEnvelope(
+  rawBody: RawBody,
+  signature: string | null | undefined,
+  hmacKey: HmacKeys,
+  options: ConstructEventOptions = {},
+): Promise<Envelope> {
+  await verifyOrThrow(rawBody, signature, hmacKey);
+  const now = options.now ?? new Date();
+  const envelope = toEvent(parseJson(rawBody), now);
+  if (envelope.signedTimestamp && options.toleranceSeconds !== undefined)
+    checkTolerance(envelope.event.timestamp, now, options.toleranceSeconds);
+  return envelope;
+}
+
+/**
+ * The 64 hex digits of an `X-Webhook-Signature` value, or `missing_signature` /
+ * `invalid_signature_format`: what can be refused from the header alone, before any body is read.
+ */
+export function signatureDigest(signature: string | null | undefined): string {
   if (signature === undefined || signature === null || signature === '') {
     throw new WebhookVerificationError(
       'missing_signature',
@@ -45,6 +80,11 @@ async function verifyOrThrow(rawBody: RawBody, signature: string | null | undefi
       'X-Webhook-Signature is not "sha256=" followed by 64 hex digits',
     );
   }
+  return digest;
+}
+
+async function verifyOrThrow(rawBody: RawBody, signature: string | null | undefined, hmacKey: HmacKeys): Promise<void> {
+  const digest = signatureDigest(signature);
   let keys: string[] = [];
   let matches = false;
   try {
