@@ -7,6 +7,9 @@ export default defineConfig({
   // Declarations only for the entry points: nothing resolves types through '#hmac'.
   dts: { entry: ['src/index.ts', 'src/mock.ts', 'src/internal.ts', 'src/openapi.ts'] },
   clean: true,
+  // Shared chunks in the CommonJS build too: otherwise index.cjs and internal.cjs each hold their own copy of
+  // WebhookVerificationError, and `instanceof` fails across the two entry points.
+  splitting: true,
   target: 'es2022',
   external: ['#hmac'],
   // Bundled: its CJS build lacks the __esModule marker, so its default export breaks under require().

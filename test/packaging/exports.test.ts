@@ -59,3 +59,20 @@ test('the ESM and CommonJS builds sign alike', () => {
   expect(esm.s).toMatch(/^sha256=[0-9a-f]{64}$/);
   expect(cjs).toEqual(esm);
 });
+
+test.each([
+  ['commonjs', 'require(name)'],
+  ['module', 'import(name)'],
+])('one WebhookVerificationError class across entry points and packages (%s)', (inputType, load) => {
+  const names = ['@titan-webhooks/sdk', '@titan-webhooks/sdk/internal', '@titan-webhooks/receiver'];
+  const same = run([
+    `--input-type=${inputType}`,
+    '-e',
+    `Promise.all(${JSON.stringify(names)}.map(async (name) => ${load})).then(([root, internal, receiver]) =>
+      console.log(JSON.stringify({
+        internal: root.WebhookVerificationError === internal.WebhookVerificationError,
+        receiver: root.WebhookVerificationError === receiver.WebhookVerificationError,
+      })));`,
+  ]);
+  expect(same).toEqual({ internal: true, receiver: true });
+});
