@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 /** `titan-mock-server` (and the root `npm start`): flags, environment, one JSON line on stdout, graceful stop. */
+import { VERSION } from '@titan-webhooks/sdk';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { CLIENT_COMMANDS_HELP, isClientCommand, runClientCommand } from './cli/index.js';
 import {
   ConfigError,
   DEFAULT_DELIVERY_TIMEOUT_SECONDS,
@@ -9,7 +11,7 @@ import {
   type LogLevel,
   type MockServerOptions,
 } from './config.js';
-import { type MockServer, startMockServer } from './server.js';
+import type { MockServer } from './server.js';
 
 /** Invalid flag or environment values exit with 2, the usual code for usage errors. */
 const USAGE_ERROR = 2;
@@ -98,6 +100,8 @@ function parseArguments(argv: string[]): MockServerOptions {
       flag(number),
     )
     .option('--log-level <level>', 'pino log level of the logs on stderr (default info; env TITAN_MOCK_LOG_LEVEL)')
+    .version(VERSION)
+    .addHelpText('after', CLIENT_COMMANDS_HELP)
     .exitOverride();
   program.parse(argv);
   const flags = program.opts<{
@@ -139,9 +143,15 @@ function stopOnSignals(server: MockServer): void {
 }
 
 async function main(): Promise<void> {
+  if (isClientCommand(process.argv)) process.exit(await runClientCommand(process.argv));
+  // `titan-mock-server serve` is the server, as with no command.
+  if (process.argv[2] === 'serve') process.argv.splice(2, 1);
   let server: MockServer;
   try {
-    server = await startMockServer(parseArguments(process.argv));
+    const options = parseArguments(process.argv);
+    // Loaded only now: the client commands and --help start faster without Express, Ajv and undici.
+    const { startMockServer } = await import('./server.js');
+    server = await startMockServer(options);
   } catch (error) {
     // Commander has already printed its message (or the help, which exits 0).
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_ERROR);
