@@ -8,6 +8,7 @@ import {
   DEFAULT_DELIVERY_TIMEOUT_SECONDS,
   DEFAULT_HOST,
   DEFAULT_PORT,
+  type LogFormat,
   type LogLevel,
   type MockServerOptions,
 } from './config.js';
@@ -68,6 +69,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): MockServerOptions {
   read('TITAN_MOCK_TIME_SCALE', number, (v) => (options.timeScale = v));
   read('TITAN_MOCK_DELIVERY_TIMEOUT', number, (v) => (options.deliveryTimeout = v));
   read('TITAN_MOCK_LOG_LEVEL', String, (v) => (options.logLevel = v as LogLevel));
+  read('TITAN_MOCK_LOG_FORMAT', String, (v) => (options.logFormat = v as LogFormat));
   return options;
 }
 
@@ -100,6 +102,10 @@ function parseArguments(argv: string[]): MockServerOptions {
       flag(number),
     )
     .option('--log-level <level>', 'pino log level of the logs on stderr (default info; env TITAN_MOCK_LOG_LEVEL)')
+    .option(
+      '--log-format <format>',
+      'pretty or json (default pretty when stderr is a terminal, else json; env TITAN_MOCK_LOG_FORMAT)',
+    )
     .version(VERSION)
     .addHelpText('after', CLIENT_COMMANDS_HELP)
     .exitOverride();
@@ -112,6 +118,7 @@ function parseArguments(argv: string[]): MockServerOptions {
     timeScale?: number;
     deliveryTimeout?: number;
     logLevel?: LogLevel;
+    logFormat?: LogFormat;
   }>();
   const options: MockServerOptions = { logLevel: 'info', ...fromEnvironment(process.env) };
   if (flags.port !== undefined) options.port = flags.port;
@@ -121,6 +128,7 @@ function parseArguments(argv: string[]): MockServerOptions {
   if (flags.timeScale !== undefined) options.timeScale = flags.timeScale;
   if (flags.deliveryTimeout !== undefined) options.deliveryTimeout = flags.deliveryTimeout;
   if (flags.logLevel !== undefined) options.logLevel = flags.logLevel;
+  if (flags.logFormat !== undefined) options.logFormat = flags.logFormat;
   return options;
 }
 
