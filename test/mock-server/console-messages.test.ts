@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
 import { createTitanClient, TitanApiError } from '@titan-webhooks/sdk';
+import { startTestServer } from '../helpers/http-server.js';
 
 const FLAG_HINT =
   'to allow local receivers, start the mock server with --allow-private-urls, or allowPrivateUrls: true';
@@ -97,15 +98,13 @@ describe('waitForDeliveries on timeout', () => {
   });
 
   test('counts by status, one line per delivery', async () => {
-    const receiver = createServer((req, res) => {
+    const receiver = await startTestServer((req, res) => {
       res.statusCode = req.url === '/ok' ? 200 : 500;
       res.end();
     });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     try {
-      const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
-      await createWebhook(`${base}/ok`);
-      await createWebhook(`${base}/broken`);
+      await createWebhook(`${receiver.url}/ok`);
+      await createWebhook(`${receiver.url}/broken`);
       await server.emit('message.received');
       await server.waitForDeliveries({ count: 2 });
 
@@ -120,7 +119,7 @@ describe('waitForDeliveries on timeout', () => {
         expect.stringMatching(/: failed after 2 attempts, last answer: HTTP 500$/),
       ]);
     } finally {
-      await new Promise((resolve) => receiver.close(resolve));
+      await receiver.close();
     }
   });
 

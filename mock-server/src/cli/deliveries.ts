@@ -73,12 +73,18 @@ export function registerDeliveries(program: Command): void {
         ...(flags.event === undefined ? {} : { event: flags.event as EventName }),
         ...(flags.status === undefined ? {} : { status: flags.status }),
       };
-      const print = (delivery: Delivery) =>
-        process.stdout.write(flags.json ? `${JSON.stringify(delivery)}\n` : tableRow(delivery));
-      if (!flags.json) process.stdout.write(row(COLUMNS.map(([title]) => title)));
       const control = connection.control();
+      // The header comes with the first answer, so that an error leaves stdout empty.
+      let headed = Boolean(flags.json);
+      const print = (delivery: Delivery) => {
+        if (!headed) process.stdout.write(row(COLUMNS.map(([title]) => title)));
+        headed = true;
+        process.stdout.write(flags.json ? `${JSON.stringify(delivery)}\n` : tableRow(delivery));
+      };
       if (!flags.follow) {
-        for (const delivery of await control.deliveries(filter)) print(delivery);
+        const list = await control.deliveries(filter);
+        if (list.length === 0 && !flags.json) process.stdout.write('no deliveries\n');
+        for (const delivery of list) print(delivery);
         return;
       }
       await follow(() => control.deliveries(filter), print);
