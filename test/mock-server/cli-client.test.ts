@@ -163,6 +163,7 @@ describe('deliveries', () => {
   }
 
   test('a table, oldest first, with the last outcome of each', async () => {
+    expect(await cli(['deliveries'])).toEqual({ code: 0, stdout: 'no deliveries\n', stderr: '' });
     const { ok, failing } = await twoSettled();
     const run = await cli(['deliveries']);
     expect(run).toMatchObject({ code: 0, stderr: '' });

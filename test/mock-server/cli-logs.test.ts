@@ -67,3 +67,25 @@ test('an unknown format is a usage error', async () => {
   expect(code).toBe(2);
   expect(stderr).toBe('titan-mock-server: invalid log format xml: one of pretty, json\n');
 });
+
+test('on a terminal the default is pretty, in colour', async () => {
+  // util-linux's script(1) runs the server with a pseudo-terminal as its stdout and stderr.
+  const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} --port 0`;
+  const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: ROOT, detached: true });
+  let output = '';
+  const exited = once(child, 'exit');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk;
+        if (/"token":/.test(output)) resolve();
+      });
+      exited.then(() => reject(new Error(`exited before listening: ${output}`)), reject);
+    });
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+    await exited;
+  }
+  const logLine = output.split(/\r?\n/).find((line) => line.includes('listening'));
+  expect(logLine).toMatch(/^\[[\d:.]+\] \u001b\[32mINFO\u001b\[39m: \u001b\[36mlistening\u001b\[39m /);
+});
