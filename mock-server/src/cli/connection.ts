@@ -1,10 +1,10 @@
-/** What every client command shares: where the server is, its token, and errors turned into exit codes. */
+/** What every client command shares: where the server is, its token, and how a request is made. */
 import { TitanApiError, TitanNetworkError } from '@titan-webhooks/sdk';
 import { createMockControl, type MockControl } from '@titan-webhooks/sdk/mock';
 import { type Command, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../config.js';
 
-export const DEFAULT_URL = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
+const DEFAULT_URL = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
 
 /** A bad argument the command line parser could not catch; exits with 2 like commander's own. */
 export class UsageError extends Error {

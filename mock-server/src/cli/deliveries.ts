@@ -14,7 +14,7 @@ interface DeliveriesFlags extends ConnectionFlags {
 
 const STATUSES: DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'cancelled'];
 /** How often --follow asks the server for news. */
-export const FOLLOW_INTERVAL_MS = 500;
+const FOLLOW_INTERVAL_MS = 500;
 
 const webhookId = (value: string): number => {
   if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('a webhook id is a positive whole number');

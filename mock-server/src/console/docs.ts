@@ -14,7 +14,7 @@ const ASSETS = new Map([
   ['swagger-ui.css', 'text/css; charset=utf-8'],
 ]);
 
-export const DOCUMENTS = [
+const DOCUMENTS = [
   { id: 'api', title: 'Titan webhooks API', url: '/openapi.json' },
   { id: 'control', title: 'Mock server control API', url: '/_mock/openapi.json' },
 ] as const;
