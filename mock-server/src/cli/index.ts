@@ -10,8 +10,6 @@ import { registerEmit } from './emit.js';
 import { registerRedeliver } from './redeliver.js';
 import { registerTrigger } from './trigger.js';
 
-const COMMANDS = ['emit', 'deliveries', 'trigger', 'redeliver'];
-
 /** Exit codes: 0 done, 1 the server answered with an error or could not be reached, 2 bad usage. */
 const API_ERROR = 1;
 const USAGE_ERROR = 2;
@@ -25,8 +23,14 @@ Commands for a running server (each takes --url, env TITAN_MOCK_URL, and --token
   redeliver <delivery-id>
 Run titan-mock-server <command> --help for details.`;
 
-/** argv as process.argv gives it: [node, script, command, ...]. */
-export const isClientCommand = (argv: readonly string[]) => COMMANDS.includes(argv[2] ?? '');
+/**
+ * Any first word but `serve` is for this module: a client command, or a typo that commander then
+ * answers with "unknown command" and a suggestion. argv is as process.argv gives it: [node, script, ...].
+ */
+export const isClientCommand = (argv: readonly string[]) => {
+  const first = argv[2];
+  return first !== undefined && !first.startsWith('-') && first !== 'serve';
+};
 
 /** Runs the command and resolves with the process's exit code; messages go to stderr. */
 export async function runClientCommand(argv: readonly string[]): Promise<number> {
