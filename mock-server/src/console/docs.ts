@@ -74,9 +74,10 @@ export function docsRoutes(): Router {
   router.get('/docs/assets/:file', (req, res, next) => {
     const type = ASSETS.get(req.params.file);
     if (type === undefined) return next();
-    // The callback runs on success too: only an error goes on to the error handler.
+    // The callback runs on success too. An error once the file is under way is the browser leaving
+    // (ECONNABORTED): nothing is left to answer, so only an error before that goes on.
     res.sendFile(join(assetsFolder, req.params.file), { headers: { 'content-type': type }, maxAge: '1h' }, (error) => {
-      if (error) next(error);
+      if (error && !res.headersSent) next(error);
     });
   });
   router.get('/_mock/openapi.json', (_req, res) => {
