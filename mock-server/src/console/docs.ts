@@ -74,10 +74,12 @@ export function docsRoutes(): Router {
   router.get('/docs/assets/:file', (req, res, next) => {
     const type = ASSETS.get(req.params.file);
     if (type === undefined) return next();
-    // The callback runs on success too. An error once the file is under way is the browser leaving
-    // (ECONNABORTED): nothing is left to answer, so only an error before that goes on.
+    // The callback runs on success too. Once the file is under way an error (mostly the browser
+    // leaving, ECONNABORTED) can only end the connection: there is no answer left to give.
     res.sendFile(join(assetsFolder, req.params.file), { headers: { 'content-type': type }, maxAge: '1h' }, (error) => {
-      if (error && !res.headersSent) next(error);
+      if (!error) return;
+      if (res.headersSent) res.destroy();
+      else next(error);
     });
   });
   router.get('/_mock/openapi.json', (_req, res) => {
