@@ -1,15 +1,18 @@
 #!/usr/bin/env node
 /** `titan-mock-server` (and the root `npm start`): flags, environment, one JSON line on stdout, graceful stop. */
+import { VERSION } from '@titan-webhooks/sdk';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { CLIENT_COMMANDS_HELP, isClientCommand, runClientCommand } from './cli/index.js';
 import {
   ConfigError,
   DEFAULT_DELIVERY_TIMEOUT_SECONDS,
   DEFAULT_HOST,
   DEFAULT_PORT,
+  type LogFormat,
   type LogLevel,
   type MockServerOptions,
 } from './config.js';
-import { type MockServer, startMockServer } from './server.js';
+import type { MockServer } from './server.js';
 
 /** Invalid flag or environment values exit with 2, the usual code for usage errors. */
 const USAGE_ERROR = 2;
@@ -66,6 +69,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): MockServerOptions {
   read('TITAN_MOCK_TIME_SCALE', number, (v) => (options.timeScale = v));
   read('TITAN_MOCK_DELIVERY_TIMEOUT', number, (v) => (options.deliveryTimeout = v));
   read('TITAN_MOCK_LOG_LEVEL', String, (v) => (options.logLevel = v as LogLevel));
+  read('TITAN_MOCK_LOG_FORMAT', String, (v) => (options.logFormat = v as LogFormat));
   return options;
 }
 
@@ -98,6 +102,12 @@ function parseArguments(argv: string[]): MockServerOptions {
       flag(number),
     )
     .option('--log-level <level>', 'pino log level of the logs on stderr (default info; env TITAN_MOCK_LOG_LEVEL)')
+    .option(
+      '--log-format <format>',
+      'pretty or json (default pretty when stderr is a terminal, else json; env TITAN_MOCK_LOG_FORMAT)',
+    )
+    .version(VERSION)
+    .addHelpText('after', CLIENT_COMMANDS_HELP)
     .exitOverride();
   program.parse(argv);
   const flags = program.opts<{
@@ -108,6 +118,7 @@ function parseArguments(argv: string[]): MockServerOptions {
     timeScale?: number;
     deliveryTimeout?: number;
     logLevel?: LogLevel;
+    logFormat?: LogFormat;
   }>();
   const options: MockServerOptions = { logLevel: 'info', ...fromEnvironment(process.env) };
   if (flags.port !== undefined) options.port = flags.port;
@@ -117,6 +128,7 @@ function parseArguments(argv: string[]): MockServerOptions {
   if (flags.timeScale !== undefined) options.timeScale = flags.timeScale;
   if (flags.deliveryTimeout !== undefined) options.deliveryTimeout = flags.deliveryTimeout;
   if (flags.logLevel !== undefined) options.logLevel = flags.logLevel;
+  if (flags.logFormat !== undefined) options.logFormat = flags.logFormat;
   return options;
 }
 
@@ -139,9 +151,15 @@ function stopOnSignals(server: MockServer): void {
 }
 
 async function main(): Promise<void> {
+  if (isClientCommand(process.argv)) process.exit(await runClientCommand(process.argv));
+  // `titan-mock-server serve` is the server, as with no command.
+  if (process.argv[2] === 'serve') process.argv.splice(2, 1);
   let server: MockServer;
   try {
-    server = await startMockServer(parseArguments(process.argv));
+    const options = parseArguments(process.argv);
+    // Loaded only now: the client commands and --help start faster without Express, Ajv and undici.
+    const { startMockServer } = await import('./server.js');
+    server = await startMockServer(options);
   } catch (error) {
     // Commander has already printed its message (or the help, which exits 0).
     if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : USAGE_ERROR);

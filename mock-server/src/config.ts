@@ -6,6 +6,7 @@ import type { RateLimitOptions } from './api/rate-limit.js';
 
 export type { RateLimitOptions, TokenSpec };
 export type LogLevel = LevelWithSilent;
+export type LogFormat = 'pretty' | 'json';
 
 export interface MockServerOptions {
   /** Default 4010; 0 picks a free port. */
@@ -22,6 +23,8 @@ export interface MockServerOptions {
   deliveryTimeout?: number;
   /** pino level of the logs on stderr. Default `silent` (the CLI's default is `info`). */
   logLevel?: LogLevel;
+  /** `json` lines, or `pretty` lines for people. Default: pretty when stderr is a terminal, else json. */
+  logFormat?: LogFormat;
   /** Requests per window and token on /api. Default 600 a minute. */
   rateLimit?: RateLimitOptions;
 }
@@ -34,6 +37,7 @@ export interface MockServerConfig {
   timeScale: number;
   deliveryTimeoutMs: number;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   rateLimit: RateLimitOptions;
 }
 
@@ -42,6 +46,7 @@ export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 10;
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 600, windowMs: 60_000 };
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+export const LOG_FORMATS: readonly LogFormat[] = ['pretty', 'json'];
 
 /** A bad option value; the CLI prints the message and exits with code 2. */
 export class ConfigError extends Error {
@@ -85,6 +90,8 @@ export function resolveConfig(options: MockServerOptions = {}): MockServerConfig
   );
   const logLevel = options.logLevel ?? 'silent';
   check(LOG_LEVELS.includes(logLevel), `invalid log level ${logLevel}: one of ${LOG_LEVELS.join(', ')}`);
+  const logFormat = options.logFormat ?? (process.stderr.isTTY ? 'pretty' : 'json');
+  check(LOG_FORMATS.includes(logFormat), `invalid log format ${logFormat}: one of ${LOG_FORMATS.join(', ')}`);
   const rateLimit = options.rateLimit ?? DEFAULT_RATE_LIMIT;
   check(Number.isInteger(rateLimit.limit) && rateLimit.limit >= 1, 'rateLimit.limit must be a positive integer');
   check(
@@ -104,6 +111,7 @@ export function resolveConfig(options: MockServerOptions = {}): MockServerConfig
     timeScale,
     deliveryTimeoutMs: deliveryTimeout * 1000,
     logLevel,
+    logFormat,
     rateLimit: { limit: rateLimit.limit, windowMs: rateLimit.windowMs },
   };
 }

@@ -3,12 +3,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventName, EventPayloads } from '@titan-webhooks/sdk';
 import { createMockControl, type Delivery, type DeliveryFilter, type EmitResult } from '@titan-webhooks/sdk/mock';
-import { destination, pino } from 'pino';
 import { createApp } from './api/app.js';
 import { createAccounts } from './api/auth.js';
 import { answerClientError } from './api/client-error.js';
 import { WebhookStore } from './api/webhook-store.js';
 import { type MockServerOptions, resolveConfig } from './config.js';
+import { createLogger } from './console/logger.js';
 import { createDeliveryEngine } from './delivery/index.js';
 
 /** What `waitForDeliveries` waits for: `count` (default 1) matching deliveries that are no longer pending. */
@@ -46,7 +46,7 @@ const hostInUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const config = resolveConfig(options);
-  const logger = pino({ name: 'titan-mock-server', level: config.logLevel }, destination({ dest: 2, sync: true }));
+  const logger = createLogger(config.logLevel, config.logFormat);
   const store = new WebhookStore();
   const engine = createDeliveryEngine({
     webhooks: store,

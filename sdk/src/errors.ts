@@ -22,7 +22,7 @@ export class TitanApiError extends TitanError {
 
   constructor(status: number, body: unknown) {
     const parsed = isErrorBody(body) ? body : undefined;
-    super(parsed?.error ?? describeStatus(status, body));
+    super(parsed === undefined ? describeStatus(status, body) : withFirstDetail(parsed));
     this.status = status;
     this.code = parsed?.code ?? `http_${status}`;
     this.details = parsed?.details ?? [];
@@ -49,6 +49,14 @@ function isErrorBody(body: unknown): body is ApiErrorBody {
     typeof (body as ApiErrorBody).error === 'string' &&
     typeof (body as ApiErrorBody).code === 'string'
   );
+}
+
+/** "request body is invalid: /url: must be an https URL": the first detail is usually the whole story. */
+function withFirstDetail({ error, details }: ApiErrorBody): string {
+  const first = details?.[0];
+  if (first === undefined) return error;
+  const more = details!.length > 1 ? ` (and ${details!.length - 1} more)` : '';
+  return `${error}: ${first.path ? `${first.path}: ` : ''}${first.message}${more}`;
 }
 
 function describeStatus(status: number, body: unknown): string {

@@ -265,9 +265,11 @@ describe('waitFor', () => {
     const [emitted] = engine.emit('acct_1', testEvent());
     await expect(engine.waitFor('acct_1', { webhookId: hook.id }, 150)).rejects.toThrow(
       new RegExp(
-        `timed out after 150 ms .*saw 1 matching: ${emitted!.id} \\(webhook ${hook.id}, message.received, pending`,
+        `timed out after 150 ms .*\\n.*1 pending\\.\\n  ${emitted!.id} \\(webhook ${hook.id}, message.received\\): pending`,
       ),
     );
-    await expect(engine.waitFor('acct_1', { event: 'message.sent' }, 10)).rejects.toThrow(/saw 0 matching: none/);
+    await expect(engine.waitFor('acct_1', { event: 'message.sent' }, 10)).rejects.toThrow(
+      /Saw no delivery with event message.sent/,
+    );
   });
 });

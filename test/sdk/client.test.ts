@@ -77,7 +77,7 @@ describe('errors', () => {
     expect(error).toMatchObject({
       status: 400,
       code: 'validation_error',
-      message: 'request body is invalid',
+      message: 'request body is invalid: /url: must be https',
       details: body.details,
       body,
     });

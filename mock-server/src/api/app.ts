@@ -3,6 +3,7 @@
 import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import { docsRoutes } from '../console/docs.js';
 import type { DeliveryEngine } from '../model.js';
 import { type Accounts, authenticate, requireScope } from './auth.js';
 import { jsonBody } from './body.js';
@@ -55,6 +56,8 @@ export function createApp({
   app.get('/openapi.json', (_req, res) => {
     res.json(titanOpenApiDocument);
   });
+  // Before the /_mock mount: the reference and the control document need no token.
+  app.use(docsRoutes());
 
   // Rate limiting comes first so 401s carry the headers too; unknown tokens share their address's bucket.
   const bucketOf = (req: express.Request) =>

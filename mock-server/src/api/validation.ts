@@ -9,6 +9,7 @@ import type { DeliveryFilter } from '@titan-webhooks/sdk/mock';
 import { mockControlOpenApiDocument, titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { LOCAL_RECEIVERS_HINT } from '../ssrf/index.js';
 import { type ErrorDetail, MAX_ERROR_DETAILS, validationError } from './errors.js';
 
 const TITAN = 'titan';
@@ -156,10 +157,15 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
   const emit = validator(`${CONTROL}#/components/schemas/EmitEventRequest`);
   const id = validator(`${TITAN}#/components/parameters/WebhookId/schema`);
   const query = validator(DELIVERY_QUERY);
+  // An http URL fails the schema's https pattern before the URL policy runs: name the switch here too.
+  const hintLocalReceivers = (details: ErrorDetail[], body: unknown) =>
+    allowPrivateUrls || !/^http:/i.test(String((body as { url?: unknown } | null)?.url))
+      ? details
+      : details.map((d) => (d.path === '/url' ? { ...d, message: `${d.message}${LOCAL_RECEIVERS_HINT}` } : d));
 
   return {
-    webhookCreate: (body) => check(create, body),
-    webhookUpdate: (body) => check(update, body),
+    webhookCreate: (body) => hintLocalReceivers(check(create, body), body),
+    webhookUpdate: (body) => hintLocalReceivers(check(update, body), body),
     emitRequest: (body) => check(emit, body),
     eventPayload: (event, payload) =>
       check(validator(`${TITAN}#/components/schemas/${eventSchemaName(event, 'Payload')}`), payload, '/payload'),

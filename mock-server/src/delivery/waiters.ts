@@ -101,17 +101,55 @@ export class Waiters {
     if (set?.size === 0) this.byAccount.delete(accountId);
   }
 
+  /**
+   * Says what was there. Listed without the status filter: a wait for `succeeded` deliveries that
+   * times out is explained by the `failed` or `pending` ones, with their last errors.
+   */
   private timeoutError(accountId: AccountId, waiter: Waiter, timeoutMs: number): Error {
-    const seen = this.records.list(accountId, waiter.filter);
-    const shown = seen
-      .slice(0, 10)
-      .map((s) => `${s.id} (webhook ${s.webhookId}, ${s.event.event}, ${s.status}, ${s.attempts.length} attempts)`);
-    if (seen.length > shown.length) shown.push(`and ${seen.length - shown.length} more`);
-    const wanted = `${waiter.count} ${waiter.settled ? 'settled ' : ''}deliveries matching ${JSON.stringify(waiter.filter)}`;
-    return new Error(
-      `waitFor timed out after ${timeoutMs} ms waiting for ${wanted}; saw ${seen.length} matching: ${shown.join(', ') || 'none'}`,
-    );
+    const { status, ...others } = waiter.filter;
+    const seen = this.records.list(accountId, others);
+    const kind = status ?? (waiter.settled ? 'settled' : undefined);
+    const matching = describeFilter(others);
+    const wanted = [waiter.count, kind, deliveries(waiter.count)].filter((part) => part !== undefined).join(' ');
+    const lines = [`waitForDeliveries timed out after ${timeoutMs} ms waiting for ${wanted}${matching}.`];
+    if (seen.length === 0) {
+      lines.push(`Saw no delivery${matching}: was the event emitted, and does an enabled webhook subscribe to it?`);
+    } else {
+      lines.push(`Saw ${seen.length} ${deliveries(seen.length)}${matching}: ${countByStatus(seen)}.`);
+      const shown = seen.slice(-MAX_LISTED);
+      if (seen.length > shown.length) lines.push(`  (the latest ${shown.length} of them)`);
+      for (const state of shown) lines.push(`  ${describeDelivery(state)}`);
+    }
+    return new Error(lines.join('\n'));
   }
+}
+
+/** Deliveries listed one per line in a timeout message, the latest ones. */
+const MAX_LISTED = 10;
+
+const deliveries = (count: number) => (count === 1 ? 'delivery' : 'deliveries');
+const attempts = (count: number) => `${count} ${count === 1 ? 'attempt' : 'attempts'}`;
+
+function describeFilter({ webhookId, event }: DeliveryFilter): string {
+  const parts = [event && `event ${event}`, webhookId !== undefined && `webhook ${webhookId}`].filter(Boolean);
+  return parts.length === 0 ? '' : ` with ${parts.join(' and ')}`;
+}
+
+function countByStatus(states: readonly DeliveryState[]): string {
+  const counts = new Map<DeliveryStatus, number>();
+  for (const { status } of states) counts.set(status, (counts.get(status) ?? 0) + 1);
+  return [...counts].map(([status, count]) => `${count} ${status}`).join(', ');
+}
+
+function describeDelivery(state: DeliveryState): string {
+  const last = state.attempts.at(-1);
+  let outcome: string;
+  if (last === undefined) outcome = 'no attempt yet';
+  else if (last.error !== null) outcome = `after ${attempts(state.attempts.length)}, last error: ${last.error}`;
+  else if (last.statusCode !== null)
+    outcome = `after ${attempts(state.attempts.length)}, last answer: HTTP ${last.statusCode}`;
+  else outcome = `after ${attempts(state.attempts.length)}, the last still on the wire`;
+  return `${state.id} (webhook ${state.webhookId}, ${state.event.event}): ${state.status} ${outcome}`;
 }
 
 /** Whether `state`, were its status `status`, counts for `waiter`. */

@@ -6,4 +6,4 @@ export type { GuardedConnectorOptions } from './guarded-connector.js';
 export { createGuardedConnector } from './guarded-connector.js';
 export { createGuardedLookup } from './guarded-lookup.js';
 export type { Resolver, UrlPolicyOptions, UrlProblem } from './url-policy.js';
-export { checkWebhookUrl } from './url-policy.js';
+export { checkWebhookUrl, LOCAL_RECEIVERS_HINT } from './url-policy.js';

@@ -25,6 +25,9 @@ export interface UrlPolicyOptions {
 }
 
 const MAX_URL_LENGTH = 2048;
+/** Appended to a refusal that the mock server's private-URL switch would lift. */
+export const LOCAL_RECEIVERS_HINT =
+  ' (to allow local receivers, start the mock server with --allow-private-urls, or allowPrivateUrls: true)';
 
 const codePoints = (text: string) => [...text].length;
 
@@ -34,7 +37,11 @@ const systemResolver: Resolver = async (hostname) =>
 /** Checks a webhook URL at create/update time; null when allowed. */
 export async function checkWebhookUrl(url: string, options: UrlPolicyOptions): Promise<UrlProblem | null> {
   const message = await urlRefusal(url, options);
-  return message === null ? null : { path: '/url', message };
+  if (message === null) return null;
+  // Most refusals in local testing are of a receiver on this machine: name the switch that allows it.
+  const allowedByFlag =
+    !options.allowPrivateUrls && (await urlRefusal(url, { ...options, allowPrivateUrls: true })) === null;
+  return { path: '/url', message: allowedByFlag ? `${message}${LOCAL_RECEIVERS_HINT}` : message };
 }
 
 async function urlRefusal(
