@@ -1,3 +1,4 @@
+/// <reference path="./swagger-ui-dist.d.ts" />
 /**
  * GET /docs: both OpenAPI documents (the Titan webhooks API and the control API) in Swagger UI,
  * every asset served from the installed swagger-ui-dist, so the page works with no network.
