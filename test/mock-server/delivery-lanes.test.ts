@@ -1,0 +1,183 @@
+// Receivers that hang must not delay, or fail, the deliveries of other webhooks sharing their host:
+// every webhook has its own lane (attempt slots and connections), and an attempt's timer starts
+// only once its request is on a connection.
+import { createServer, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
+import { createTitanClient } from '@titan-webhooks/sdk';
+import { createMockControl } from '@titan-webhooks/sdk/mock';
+import { Lanes } from '../../mock-server/src/delivery/lanes.js';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+describe('Lanes', () => {
+  /** Items that finish when the test says so, recording the order they started in. */
+  function controlled(limits: { perLane: number; total: number }) {
+    const started: string[] = [];
+    const finish = new Map<string, () => void>();
+    const lanes = new Lanes<string, string>(limits, (item) => {
+      started.push(item);
+      return new Promise<void>((resolve) => finish.set(item, resolve));
+    });
+    const done = async (item: string) => {
+      finish.get(item)!();
+      await sleep(0);
+    };
+    return { lanes, started, done };
+  }
+
+  test('at most perLane runs per key, the rest in FIFO order', async () => {
+    const { lanes, started, done } = controlled({ perLane: 2, total: 10 });
+    for (const item of ['a1', 'a2', 'a3', 'a4']) lanes.push('a', item);
+    lanes.push('b', 'b1');
+    expect(started).toEqual(['a1', 'a2', 'b1']);
+    await done('a2');
+    expect(started).toEqual(['a1', 'a2', 'b1', 'a3']);
+    await done('a1');
+    expect(started.at(-1)).toBe('a4');
+  });
+
+  test('freed slots of the total go round-robin over the keys with waiting items', async () => {
+    const { lanes, started, done } = controlled({ perLane: 2, total: 2 });
+    for (const item of ['a1', 'a2', 'a3', 'a4', 'a5']) lanes.push('a', item);
+    for (const item of ['b1', 'b2']) lanes.push('b', item);
+    lanes.push('c', 'c1');
+    expect(started).toEqual(['a1', 'a2']);
+    await done('a1');
+    await done('a2');
+    // a's backlog came first, yet b and c each get a turn before a's third item.
+    expect(started.slice(2)).toEqual(['b1', 'c1']);
+    await done('b1');
+    await done('c1');
+    expect(started.slice(4)).toEqual(['a3', 'b2']);
+  });
+
+  test('clear drops the waiting items of a key; runs in progress finish', async () => {
+    const { lanes, started, done } = controlled({ perLane: 1, total: 1 });
+    for (const item of ['a1', 'a2', 'a3']) lanes.push('a', item);
+    lanes.push('b', 'b1');
+    lanes.clear('a');
+    await done('a1');
+    expect(started).toEqual(['a1', 'b1']);
+    await done('b1');
+    lanes.push('a', 'a4');
+    expect(started).toEqual(['a1', 'b1', 'a4']);
+  });
+});
+
+describe('hanging receivers on a shared host', () => {
+  const DELIVERY_TIMEOUT_S = 1;
+  /** A realistic receiver does some work: it makes the quiet figure stable enough to compare. */
+  const HEALTHY_DELAY_MS = 40;
+  const ACCOUNTS = 5;
+  const tokens = Array.from({ length: ACCOUNTS + 1 }, (_, i) => `lanes-token-${i}`);
+  let receiver: Server;
+  let base: string;
+  const hanging: ServerResponse[] = [];
+  let answerDelayMs = HEALTHY_DELAY_MS;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      req.resume();
+      if (req.url === '/hang') return void hanging.push(res);
+      setTimeout(() => res.writeHead(200, { 'content-length': '0' }).end(), answerDelayMs);
+    });
+    receiver.keepAliveTimeout = 10_000;
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
+  });
+
+  let mock: MockServer;
+  beforeEach(async () => {
+    mock = await startMockServer({
+      port: 0,
+      tokens,
+      allowPrivateUrls: true,
+      deliveryTimeout: DELIVERY_TIMEOUT_S,
+      logLevel: 'silent',
+    });
+  });
+  afterEach(async () => {
+    await mock.close();
+    for (const res of hanging.splice(0)) res.destroy();
+  });
+
+  /** Emits one event at a time and measures how long each takes to be delivered. */
+  async function healthyLatencies(webhookId: number, count: number): Promise<number[]> {
+    const latencies: number[] = [];
+    const already = (await mock.deliveries({ webhookId })).length;
+    for (let i = 1; i <= count; i++) {
+      const started = performance.now();
+      await mock.emit('presence.update');
+      await mock.waitForDeliveries({ webhookId, count: already + i }, 10_000);
+      latencies.push(performance.now() - started);
+    }
+    return latencies;
+  }
+
+  test.each([10, 20])(
+    '%i hanging webhooks of other accounts with 500 pending deliveries',
+    async (hangingCount) => {
+      const healthyHook = await createTitanClient({ baseUrl: mock.url, token: tokens[0]! }).webhooks.create({
+        url: `${base}/ok`,
+        events: ['presence.update'],
+        retries: { attempts: 0 },
+      });
+      const quiet = median(await healthyLatencies(healthyHook.id, 7));
+
+      // The hanging webhooks are spread over several accounts; each account's events fan out to all of its own.
+      const perAccount = hangingCount / ACCOUNTS;
+      const eventsPerAccount = 500 / hangingCount;
+      await Promise.all(
+        tokens.slice(1).map(async (token) => {
+          const titan = createTitanClient({ baseUrl: mock.url, token });
+          for (let i = 0; i < perAccount; i++) {
+            await titan.webhooks.create({
+              url: `${base}/hang`,
+              events: ['message.received'],
+              retries: { attempts: 0 },
+            });
+          }
+          const control = createMockControl({ baseUrl: mock.url, token, retry: false });
+          for (let i = 0; i < eventsPerAccount; i++) await control.emit('message.received');
+        }),
+      );
+      // Every hanging webhook fills its own slots: 8 attempts each on the wire.
+      while (hanging.length < hangingCount * 8) await sleep(10);
+
+      const loaded = await healthyLatencies(healthyHook.id, 10);
+      expect(median(loaded)).toBeLessThan(quiet * 3);
+      const delivered = await mock.deliveries({ webhookId: healthyHook.id });
+      expect(delivered).toHaveLength(17);
+      for (const delivery of delivered) {
+        expect(delivery.status).toBe('succeeded');
+        expect(delivery.attempts).toEqual([expect.objectContaining({ statusCode: 200, error: null })]);
+      }
+    },
+    30_000,
+  );
+
+  test('back-to-back attempts of one webhook never wait for a connection inside their timer', async () => {
+    // Each answer takes 60% of the timeout: an attempt that also waited for a connection held by the
+    // previous one would overrun it.
+    answerDelayMs = DELIVERY_TIMEOUT_S * 600;
+    const hook = await createTitanClient({ baseUrl: mock.url, token: tokens[0]! }).webhooks.create({
+      url: `${base}/slow`,
+      events: ['presence.update'],
+      retries: { attempts: 0 },
+    });
+    // 24 deliveries: three waves over the webhook's 8 slots and connections.
+    await Promise.all(Array.from({ length: 24 }, () => mock.emit('presence.update')));
+    const delivered = await mock.waitForDeliveries({ webhookId: hook.id, count: 24 }, 15_000);
+    for (const delivery of delivered) {
+      expect(delivery.status).toBe('succeeded');
+      expect(delivery.attempts[0]!.durationMs).toBeLessThan(DELIVERY_TIMEOUT_S * 1000);
+    }
+  }, 30_000);
+});
