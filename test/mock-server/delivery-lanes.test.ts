@@ -126,7 +126,7 @@ describe('hanging receivers on a shared host', () => {
     const settled = await mock.waitForDeliveries({ webhookId, count: already + count }, 20_000);
     return settled
       .filter((delivery) => emittedAt.has(delivery.id))
-      .map(({ id, attempts: [first] }) => Date.parse(first!.startedAt) + first!.durationMs - emittedAt.get(id)!);
+      .map(({ id, attempts: [first] }) => Date.parse(first!.startedAt) + first!.durationMs! - emittedAt.get(id)!);
   }
 
   test.each([10, 20])(
