@@ -66,6 +66,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): MockServerOptions {
   read('TITAN_MOCK_TIME_SCALE', number, (v) => (options.timeScale = v));
   read('TITAN_MOCK_DELIVERY_TIMEOUT', number, (v) => (options.deliveryTimeout = v));
   read('TITAN_MOCK_LOG_LEVEL', String, (v) => (options.logLevel = v as LogLevel));
+  read('TITAN_MOCK_CONFIG', String, (v) => (options.config = v));
   return options;
 }
 
@@ -98,6 +99,7 @@ function parseArguments(argv: string[]): MockServerOptions {
       flag(number),
     )
     .option('--log-level <level>', 'pino log level of the logs on stderr (default info; env TITAN_MOCK_LOG_LEVEL)')
+    .option('--config <file>', 'JSON or YAML file of tokens and webhooks to set up at start (env TITAN_MOCK_CONFIG)')
     .exitOverride();
   program.parse(argv);
   const flags = program.opts<{
@@ -108,6 +110,7 @@ function parseArguments(argv: string[]): MockServerOptions {
     timeScale?: number;
     deliveryTimeout?: number;
     logLevel?: LogLevel;
+    config?: string;
   }>();
   const options: MockServerOptions = { logLevel: 'info', ...fromEnvironment(process.env) };
   if (flags.port !== undefined) options.port = flags.port;
@@ -117,6 +120,7 @@ function parseArguments(argv: string[]): MockServerOptions {
   if (flags.timeScale !== undefined) options.timeScale = flags.timeScale;
   if (flags.deliveryTimeout !== undefined) options.deliveryTimeout = flags.deliveryTimeout;
   if (flags.logLevel !== undefined) options.logLevel = flags.logLevel;
+  if (flags.config !== undefined) options.config = flags.config;
   return options;
 }
 

@@ -9,6 +9,7 @@ import { createAccounts } from './api/auth.js';
 import { WebhookStore } from './api/webhook-store.js';
 import { type MockServerOptions, resolveConfig } from './config.js';
 import { createDeliveryEngine } from './delivery/index.js';
+import { createPreloadedWebhooks, loadPreload } from './preload.js';
 
 /** What `waitForDeliveries` waits for: `count` (default 1) matching deliveries that are no longer pending. */
 export type WaitForDeliveriesFilter = DeliveryFilter & {
@@ -41,7 +42,8 @@ const CLOSE_GRACE_MS = 5000;
 const hostInUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const config = resolveConfig(options);
+  const preload = await loadPreload(options);
+  const config = resolveConfig({ ...options, tokens: [...(options.tokens ?? []), ...preload.tokens] });
   const logger = pino({ name: 'titan-mock-server', level: config.logLevel }, destination({ dest: 2, sync: true }));
   const store = new WebhookStore();
   const engine = createDeliveryEngine({
@@ -52,6 +54,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     logger: logger.child({ component: 'delivery' }),
   });
   const accounts = createAccounts(config.tokens);
+  createPreloadedWebhooks(preload.webhooks, { store, engine, accounts });
   const app = createApp({
     accounts,
     store,
