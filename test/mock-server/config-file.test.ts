@@ -115,6 +115,15 @@ describe('a valid setup', () => {
     expect(delivery!.request.url).toBe(`${receiver.url}/json`);
   });
 
+  test('the example file of the README is valid', async () => {
+    const server = await start(join(ROOT, 'mock-server', 'examples', 'titan-mock.config.yaml'));
+    expect(server.tokens).toEqual(['titan_ci_app', 'titan_ci_readonly']);
+    expect((await list(server, 'titan_ci_app')).map((webhook) => webhook.label)).toEqual([
+      'app receiver',
+      'audit, every event',
+    ]);
+  });
+
   test('a webhook of the same account, url and label is created once', async () => {
     const hook = { token: 'dup-token', url: `${receiver.url}/dup`, label: 'one' };
     const server = await start({
