@@ -1,4 +1,4 @@
-// Receivers that hang must not delay, or fail, the deliveries of other webhooks sharing their host:
+// Receivers that hang or trickle must not delay, or fail, the deliveries of other webhooks sharing their host:
 // every webhook has its own lane (attempt slots and connections), and an attempt's timer starts
 // only once its request is on a connection.
 import { createServer, type Server, type ServerResponse } from 'node:http';
@@ -75,13 +75,22 @@ describe('hanging receivers on a shared host', () => {
   const tokens = Array.from({ length: ACCOUNTS + 1 }, (_, i) => `lanes-token-${i}`);
   let receiver: Server;
   let base: string;
+  /** Requests of the hanging and trickling receivers, never finished. */
   const hanging: ServerResponse[] = [];
+  const trickles: NodeJS.Timeout[] = [];
   let answerDelayMs = HEALTHY_DELAY_MS;
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {
       req.resume();
       if (req.url === '/hang') return void hanging.push(res);
+      if (req.url === '/trickle') {
+        // A status at once, then a body that never ends.
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        hanging.push(res);
+        trickles.push(setInterval(() => res.write('.'), 100));
+        return;
+      }
       setTimeout(() => res.writeHead(200, { 'content-length': '0' }).end(), answerDelayMs);
     });
     receiver.keepAliveTimeout = 10_000;
@@ -106,6 +115,7 @@ describe('hanging receivers on a shared host', () => {
   });
   afterEach(async () => {
     await mock.close();
+    trickles.splice(0).forEach(clearInterval);
     for (const res of hanging.splice(0)) res.destroy();
   });
 
@@ -130,7 +140,7 @@ describe('hanging receivers on a shared host', () => {
   }
 
   test.each([10, 20])(
-    '%i hanging webhooks of other accounts with 500 pending deliveries',
+    '%i hanging or trickling webhooks of other accounts with 500 pending deliveries',
     async (hangingCount) => {
       const healthyHook = await createTitanClient({ baseUrl: mock.url, token: tokens[0]! }).webhooks.create({
         url: `${base}/ok`,
@@ -140,7 +150,8 @@ describe('hanging receivers on a shared host', () => {
       await healthyLatencies(healthyHook.id, 10); // warm-up: connections, compiled code
       const quiet = median(await healthyLatencies(healthyHook.id, 10));
 
-      // The hanging webhooks are spread over several accounts; each account's events fan out to all of its own.
+      // The hanging webhooks (half of them trickling) are spread over several accounts; each account's
+      // events fan out to all of its own.
       const perAccount = hangingCount / ACCOUNTS;
       const eventsPerAccount = 500 / hangingCount;
       await Promise.all(
@@ -148,7 +159,7 @@ describe('hanging receivers on a shared host', () => {
           const titan = createTitanClient({ baseUrl: mock.url, token });
           for (let i = 0; i < perAccount; i++) {
             await titan.webhooks.create({
-              url: `${base}/hang`,
+              url: `${base}/${i % 2 === 0 ? 'hang' : 'trickle'}`,
               events: ['message.received'],
               retries: { attempts: 0 },
             });
