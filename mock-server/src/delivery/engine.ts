@@ -15,9 +15,9 @@ import { Waiters, type WaitFilter } from './waiters.js';
 
 /**
  * Attempts on the wire per webhook (the rest wait in that webhook's FIFO) and in all. Eight keep one
- * receiver busy enough for thousands of deliveries a second; 256 in all (sockets, well under the usual
- * 1024 open files) leaves room for 31 other webhooks at full speed while 32 receivers hang, and past
- * that freed slots go round-robin, so a hanging webhook's backlog never goes before another's work.
+ * receiver busy enough for thousands of deliveries a second. 256 in all keeps sockets well under the
+ * usual limit of 1024 open files; a webhook whose receiver hangs holds 8, so it takes 32 of them at
+ * once to fill it, and even then freed slots go round-robin over the webhooks with waiting work.
  */
 const LANE_LIMITS = { perLane: 8, total: 256 };
 
