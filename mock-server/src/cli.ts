@@ -70,6 +70,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): MockServerOptions {
   read('TITAN_MOCK_DELIVERY_TIMEOUT', number, (v) => (options.deliveryTimeout = v));
   read('TITAN_MOCK_LOG_LEVEL', String, (v) => (options.logLevel = v as LogLevel));
   read('TITAN_MOCK_LOG_FORMAT', String, (v) => (options.logFormat = v as LogFormat));
+  read('TITAN_MOCK_CONFIG', String, (v) => (options.config = v));
   return options;
 }
 
@@ -108,6 +109,7 @@ function parseArguments(argv: string[]): MockServerOptions {
     )
     .version(VERSION)
     .addHelpText('after', CLIENT_COMMANDS_HELP)
+    .option('--config <file>', 'JSON or YAML file of tokens and webhooks to set up at start (env TITAN_MOCK_CONFIG)')
     .exitOverride();
   program.parse(argv);
   const flags = program.opts<{
@@ -119,6 +121,7 @@ function parseArguments(argv: string[]): MockServerOptions {
     deliveryTimeout?: number;
     logLevel?: LogLevel;
     logFormat?: LogFormat;
+    config?: string;
   }>();
   const options: MockServerOptions = { logLevel: 'info', ...fromEnvironment(process.env) };
   if (flags.port !== undefined) options.port = flags.port;
@@ -129,6 +132,7 @@ function parseArguments(argv: string[]): MockServerOptions {
   if (flags.deliveryTimeout !== undefined) options.deliveryTimeout = flags.deliveryTimeout;
   if (flags.logLevel !== undefined) options.logLevel = flags.logLevel;
   if (flags.logFormat !== undefined) options.logFormat = flags.logFormat;
+  if (flags.config !== undefined) options.config = flags.config;
   return options;
 }
 

@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import type { LevelWithSilent } from 'pino';
 import type { TokenSpec } from './api/auth.js';
 import type { RateLimitOptions } from './api/rate-limit.js';
+import type { PreloadFile } from './preload.js';
 
-export type { RateLimitOptions, TokenSpec };
+export type { PreloadFile, RateLimitOptions, TokenSpec };
 export type LogLevel = LevelWithSilent;
 export type LogFormat = 'pretty' | 'json';
 
@@ -27,6 +28,8 @@ export interface MockServerOptions {
   logFormat?: LogFormat;
   /** Requests per window and token on /api. Default 600 a minute. */
   rateLimit?: RateLimitOptions;
+  /** Tokens and webhooks to set up at start: a JSON or YAML file's path, or its content as an object. */
+  config?: string | PreloadFile;
 }
 
 export interface MockServerConfig {
@@ -62,12 +65,17 @@ function check(condition: boolean, message: string): void {
 // A token travels as `Bearer <token>` and TITAN_MOCK_TOKENS separates them with commas.
 const TOKEN = /^[^\s,]{1,512}$/;
 
+/** Why a token is unusable, or null. */
+export function tokenProblem(token: unknown): string | null {
+  return typeof token === 'string' && TOKEN.test(token)
+    ? null
+    : `invalid token ${JSON.stringify(token)}: 1 to 512 characters, no whitespace or commas`;
+}
+
 function tokenSpec(token: string | TokenSpec): TokenSpec {
   const spec = typeof token === 'string' ? { token, scopes: ['*'] } : token;
-  check(
-    typeof spec.token === 'string' && TOKEN.test(spec.token),
-    `invalid token ${JSON.stringify(spec.token)}: 1 to 512 characters, no whitespace or commas`,
-  );
+  const problem = tokenProblem(spec.token);
+  if (problem !== null) throw new ConfigError(problem);
   check(
     Array.isArray(spec.scopes) && spec.scopes.every((s) => typeof s === 'string'),
     'token scopes must be an array of strings',

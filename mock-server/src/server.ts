@@ -10,6 +10,7 @@ import { WebhookStore } from './api/webhook-store.js';
 import { type MockServerOptions, resolveConfig } from './config.js';
 import { createLogger } from './console/logger.js';
 import { createDeliveryEngine } from './delivery/index.js';
+import { createPreloadedWebhooks, loadPreload } from './preload.js';
 
 /** What `waitForDeliveries` waits for: `count` (default 1) matching deliveries that are no longer pending. */
 export type WaitForDeliveriesFilter = DeliveryFilter & {
@@ -45,7 +46,8 @@ const CLOSE_GRACE_MS = 5000;
 const hostInUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const config = resolveConfig(options);
+  const preload = await loadPreload(options);
+  const config = resolveConfig({ ...options, tokens: [...(options.tokens ?? []), ...preload.tokens] });
   const logger = createLogger(config.logLevel, config.logFormat);
   const store = new WebhookStore();
   const engine = createDeliveryEngine({
@@ -56,6 +58,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     logger: logger.child({ component: 'delivery' }),
   });
   const accounts = createAccounts(config.tokens);
+  createPreloadedWebhooks(preload.webhooks, { store, engine, accounts });
   const app = createApp({
     accounts,
     store,

@@ -1,41 +1,43 @@
 import { signPayload, type TitanEvent } from '@titan-webhooks/sdk';
 import { newDeliveryId } from '@titan-webhooks/sdk/internal';
 import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
-import type { Agent } from 'undici';
 import type { AccountId, DeliveryEngine, DeliveryEngineOptions, EmittedDelivery, StoredWebhook } from '../model.js';
-import { createDeliveryAgent } from './agent.js';
-import { KeyedLimiter } from './concurrency.js';
+import { WebhookDispatchers } from './agent.js';
 import { FanOutIndex } from './fan-out-index.js';
 import { attemptHeaders } from './headers.js';
 import { Interner } from './intern.js';
+import { Lanes } from './lanes.js';
 import { AttemptRecord, DeliveryRecords, DeliveryState, type EventBody, toDelivery } from './records.js';
 import { fixedSchedule, honoursRetryAfter, retryWaitMs } from './schedule.js';
 import { sendAttempt } from './sender.js';
 import { TimerHeap } from './timer-heap.js';
 import { Waiters, type WaitFilter } from './waiters.js';
 
-/** Attempts on the wire per webhook; the rest wait in that webhook's FIFO. */
-const MAX_IN_FLIGHT_PER_WEBHOOK = 8;
+/**
+ * Attempts on the wire per webhook (the rest wait in that webhook's FIFO) and in all. Eight keep one
+ * receiver busy enough for thousands of deliveries a second. 256 in all keeps sockets well under the
+ * usual limit of 1024 open files; a webhook whose receiver hangs holds 8, so it takes 32 of them at
+ * once to fill it, and even then freed slots go round-robin over the webhooks with waiting work.
+ */
+const LANE_LIMITS = { perLane: 8, total: 256 };
 
 export class Engine implements DeliveryEngine {
   private readonly index = new FanOutIndex();
   private readonly records = new DeliveryRecords();
   private readonly waiters = new Waiters(this.records);
   private readonly heap = new TimerHeap<DeliveryState>((state) => this.ready(state));
-  private readonly limiter = new KeyedLimiter<number, DeliveryState>(MAX_IN_FLIGHT_PER_WEBHOOK, (state) =>
-    this.run(state),
-  );
+  private readonly limiter = new Lanes<number, DeliveryState>(LANE_LIMITS, (state) => this.run(state));
   /** Pending deliveries per webhook: what a delete or disable cancels. */
   private readonly pendingByWebhook = new Map<number, Set<DeliveryState>>();
   /** Attempts started and not yet recorded, for close() to wait on. */
   private readonly running = new Set<Promise<void>>();
   /** Failed attempts mostly fail alike ("connection refused: ..."): keep one string per message. */
   private readonly errors = new Interner<string>(1024);
-  private readonly agent: Agent;
+  private readonly dispatchers: WebhookDispatchers;
   private closed = false;
 
   constructor(private readonly options: DeliveryEngineOptions) {
-    this.agent = createDeliveryAgent(options);
+    this.dispatchers = new WebhookDispatchers({ ...options, connectionsPerWebhook: LANE_LIMITS.perLane });
   }
 
   webhookChanged(before: StoredWebhook | undefined, after: StoredWebhook | undefined): void {
@@ -117,7 +119,7 @@ export class Engine implements DeliveryEngine {
       await Promise.race([Promise.allSettled([...this.running]), grace]);
       clearTimeout(timer);
     }
-    await this.agent.destroy();
+    await this.dispatchers.destroy();
     this.waiters.rejectAll(new Error('the delivery engine was closed'));
   }
 
@@ -158,7 +160,12 @@ export class Engine implements DeliveryEngine {
           'delivery attempt',
         );
       }
-      const outcome = await sendAttempt(this.agent, { url: webhook.url, headers, body, timeoutMs: deliveryTimeoutMs });
+      const outcome = await sendAttempt(this.dispatchers.for(state.webhookId), {
+        url: webhook.url,
+        headers,
+        body,
+        timeoutMs: deliveryTimeoutMs,
+      });
       record.statusCode = outcome.statusCode;
       record.error = outcome.error === null ? null : this.errors.intern(outcome.error, outcome.error);
       record.durationMs = Date.now() - record.startedAt;

@@ -42,14 +42,8 @@ export async function sendAttempt(dispatcher: Dispatcher, attempt: AttemptReques
     statusCode = response.statusCode;
     const retryAfter = response.headers['retry-after'];
     retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    let read = 0;
-    for await (const chunk of response.body) {
-      read += (chunk as Buffer).length;
-      if (read > MAX_RESPONSE_BYTES) {
-        response.body.destroy();
-        break;
-      }
-    }
+    // Reads and discards the body; past the limit the connection is dropped, and a timeout aborts it.
+    await response.body.dump({ limit: MAX_RESPONSE_BYTES, signal: controller.signal });
     return { statusCode, error: null, retryAfterMs };
   } catch (error) {
     const message = controller.signal.aborted
