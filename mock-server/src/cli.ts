@@ -6,6 +6,7 @@ import {
   DEFAULT_DELIVERY_TIMEOUT_SECONDS,
   DEFAULT_HOST,
   DEFAULT_PORT,
+  DEFAULT_RETAIN_DELIVERIES,
   type LogLevel,
   type MockServerOptions,
 } from './config.js';
@@ -66,6 +67,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv): MockServerOptions {
   read('TITAN_MOCK_TIME_SCALE', number, (v) => (options.timeScale = v));
   read('TITAN_MOCK_DELIVERY_TIMEOUT', number, (v) => (options.deliveryTimeout = v));
   read('TITAN_MOCK_LOG_LEVEL', String, (v) => (options.logLevel = v as LogLevel));
+  read('TITAN_MOCK_DATA', String, (v) => (options.dataFile = v));
+  read('TITAN_MOCK_RETAIN_DELIVERIES', integer, (v) => (options.retainDeliveries = v));
   return options;
 }
 
@@ -98,6 +101,15 @@ function parseArguments(argv: string[]): MockServerOptions {
       flag(number),
     )
     .option('--log-level <level>', 'pino log level of the logs on stderr (default info; env TITAN_MOCK_LOG_LEVEL)')
+    .option(
+      '--data <file>',
+      'keep webhooks, deliveries and the development token in this SQLite file across restarts, created when missing (default: in memory; env TITAN_MOCK_DATA)',
+    )
+    .option(
+      '--retain-deliveries <n>',
+      `deliveries kept per account; past it the oldest settled ones are forgotten (default ${DEFAULT_RETAIN_DELIVERIES}; env TITAN_MOCK_RETAIN_DELIVERIES)`,
+      flag(integer),
+    )
     .exitOverride();
   program.parse(argv);
   const flags = program.opts<{
@@ -108,6 +120,8 @@ function parseArguments(argv: string[]): MockServerOptions {
     timeScale?: number;
     deliveryTimeout?: number;
     logLevel?: LogLevel;
+    data?: string;
+    retainDeliveries?: number;
   }>();
   const options: MockServerOptions = { logLevel: 'info', ...fromEnvironment(process.env) };
   if (flags.port !== undefined) options.port = flags.port;
@@ -117,6 +131,8 @@ function parseArguments(argv: string[]): MockServerOptions {
   if (flags.timeScale !== undefined) options.timeScale = flags.timeScale;
   if (flags.deliveryTimeout !== undefined) options.deliveryTimeout = flags.deliveryTimeout;
   if (flags.logLevel !== undefined) options.logLevel = flags.logLevel;
+  if (flags.data !== undefined) options.dataFile = flags.data;
+  if (flags.retainDeliveries !== undefined) options.retainDeliveries = flags.retainDeliveries;
   return options;
 }
 
