@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { WebhookHeader } from '@titan-webhooks/sdk';
 import type { DeliveryStatus } from '@titan-webhooks/sdk/mock';
@@ -60,11 +60,22 @@ function deferred(): Deferred {
   return { promise, resolve, reject };
 }
 
+/** The file's stat, undefined when missing, or the error (ENOTDIR: a path under a plain file). */
+function statOrError(path: string): Stats | undefined | Error {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    return error as Error;
+  }
+}
+
 /** Opens the file or refuses with a one-line DataFileError. */
 function openFile(file: string): Connection {
-  const stat = statSync(file, { throwIfNoEntry: false });
+  const stat = statOrError(file);
+  if (stat instanceof Error) throw new DataFileError(`--data ${file} cannot be used: ${stat.message}`);
   if (stat?.isDirectory()) throw new DataFileError(`--data ${file} is a folder; give a file name inside it`);
-  if (stat === undefined && statSync(dirname(file), { throwIfNoEntry: false })?.isDirectory() !== true) {
+  const folder = statOrError(dirname(file));
+  if (stat === undefined && (folder instanceof Error || folder?.isDirectory() !== true)) {
     throw new DataFileError(`--data ${file}: the folder ${dirname(file)} does not exist`);
   }
   let db: Connection | undefined;
