@@ -25,7 +25,8 @@ export const deliveriesBench: Bench = {
     const events = Array.from({ length: EVENTS }, () => createEvent('message.received'));
 
     const engineRun = async () => {
-      const store = benchStore();
+      // Every delivery kept, so that waitFor can count them all.
+      const store = benchStore(undefined, EVENTS * WEBHOOKS);
       const engine = createDeliveryEngine({
         store,
         timeScale: 1,

@@ -5,7 +5,7 @@ import { type MockStore, openStore } from '../mock-server/src/store/index.js';
 
 export const silentLogger = pino({ level: 'silent' });
 
-/** A store as the server opens it: in memory, or in `dataFile`. */
+/** A store as the server opens it: in memory, or in `dataFile`; the server's default retention unless given. */
 export function benchStore(dataFile?: string, retainDeliveries = 10_000): MockStore {
   return openStore({ dataFile, retainDeliveries, logger: silentLogger });
 }

@@ -34,7 +34,8 @@ function fastReceiver() {
 /** Deliveries per second of the engine over a store (a fresh file, or memory), to a receiver that answers at once. */
 async function deliveriesPerSecond(url: string, withFile: boolean): Promise<number> {
   const data = withFile ? tempFile() : undefined;
-  const store = benchStore(data?.file);
+  // Every delivery kept, so that waitFor can count them all.
+  const store = benchStore(data?.file, EVENTS * WEBHOOKS);
   const engine = createDeliveryEngine({
     store,
     timeScale: 1,
