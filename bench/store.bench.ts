@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { startMockServer } from '@titan-webhooks/mock-server';
 import { createEvent } from '@titan-webhooks/sdk';
 import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
-import { AttemptRecord } from '../mock-server/src/delivery/records.js';
+import { AttemptRecord, type EventBody } from '../mock-server/src/delivery/records.js';
 import { addWebhook, benchStore, silentLogger } from './fixtures.js';
 import { close, listen } from './http-load.js';
 import { type Bench, figure, interleaved, percentile } from './lib.js';
@@ -117,20 +117,34 @@ async function rssOverALongRun(url: string): Promise<{ short: number; long: numb
   return { short, long };
 }
 
-/** Milliseconds from startMockServer to listening, on a file with `pending` deliveries due in an hour. */
+/**
+ * Milliseconds from startMockServer to listening, on a file with `pending` deliveries whose first
+ * attempt failed and whose retry is due in an hour: events fanned out to 100 webhooks, as in the
+ * pending retry memory bench.
+ */
 async function restartMs(pending: number): Promise<number> {
   const data = tempFile();
   try {
     const store = benchStore(data.file);
-    const hook = addWebhook(store, { url: 'http://127.0.0.1:9/refused' });
-    const event = createEvent('message.received');
-    const body = JSON.stringify(event);
-    const shared = { ...event, body, byteLength: Buffer.byteLength(body) };
+    const hooks = Array.from({ length: 100 }, () => addWebhook(store, { url: 'http://127.0.0.1:9/refused' }));
+    let shared: EventBody | undefined;
     for (let i = 0; i < pending; i++) {
+      const hook = hooks[i % hooks.length]!;
+      if (i % hooks.length === 0) {
+        const event = createEvent('message.received');
+        const body = JSON.stringify(event);
+        shared = {
+          id: event.id,
+          event: event.event,
+          session: event.session,
+          body,
+          byteLength: Buffer.byteLength(body),
+        };
+      }
       const state = store.createDelivery({
         accountId: 'bench',
         webhookId: hook.id,
-        event: shared,
+        event: shared!,
         retries: hook.retries,
         url: hook.url,
       });

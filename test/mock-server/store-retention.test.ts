@@ -123,6 +123,8 @@ test.each<[string, boolean, number]>([
       store.close();
       const file = new Database(data.file, { readonly: true });
       expect(file.prepare('SELECT count(*) AS n FROM deliveries').get()).toEqual({ n: 1_000 });
+      // Each event went with its last delivery.
+      expect(file.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 1_000 });
       file.close();
     }
   } finally {

@@ -11,15 +11,14 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       CREATE TABLE accounts (token_digest TEXT PRIMARY KEY, account_id TEXT NOT NULL UNIQUE) STRICT;
       -- The whole stored webhook (key included) as JSON: it is only ever read back whole.
       CREATE TABLE webhooks (id INTEGER PRIMARY KEY, account_id TEXT NOT NULL, webhook TEXT NOT NULL) STRICT;
+      -- One row per emitted event: its deliveries to every webhook share the body.
+      CREATE TABLE events (id TEXT PRIMARY KEY, event TEXT NOT NULL, session TEXT NOT NULL, body TEXT NOT NULL) STRICT;
       CREATE TABLE deliveries (
         seq INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
         account_id TEXT NOT NULL,
         webhook_id INTEGER NOT NULL,
         event_id TEXT NOT NULL,
-        event TEXT NOT NULL,
-        session TEXT NOT NULL,
-        body TEXT NOT NULL,
         retries TEXT NOT NULL,
         created_at INTEGER NOT NULL,
         status TEXT NOT NULL,
@@ -32,6 +31,7 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
         -- [[attempt, startedAt, durationMs, statusCode, error, nextRetryAt], ...], at most 16.
         attempts TEXT NOT NULL
       ) STRICT;
+      CREATE INDEX deliveries_by_event ON deliveries (event_id);
     `),
 ];
 

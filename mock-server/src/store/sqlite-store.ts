@@ -29,9 +29,6 @@ interface DeliveryRow {
   account_id: string;
   webhook_id: number;
   event_id: string;
-  event: EventBody['event'];
-  session: string;
-  body: string;
   retries: string;
   created_at: number;
   status: DeliveryStatus;
@@ -110,7 +107,7 @@ export class SqliteStore extends MemoryStore {
   private readonly statements: ReturnType<typeof prepare>;
   private batch: Deferred | undefined;
   private readonly dirtyDeliveries = new Set<DeliveryState>();
-  private readonly forgotten: number[] = [];
+  private readonly forgotten: DeliveryState[] = [];
   private readonly webhookWrites = new Map<number, StoredWebhook | undefined>();
   private readonly settingWrites = new Map<StoreSetting, string | number>();
   private readonly accountWrites: { tokenDigest: string; accountId: string }[] = [];
@@ -160,7 +157,7 @@ export class SqliteStore extends MemoryStore {
       case 'forget':
         for (const state of change.deliveries) {
           this.dirtyDeliveries.delete(state);
-          if (this.saved.has(state)) this.forgotten.push(state.seq);
+          if (this.saved.has(state)) this.forgotten.push(state);
         }
         break;
       case 'webhook':
@@ -217,15 +214,14 @@ export class SqliteStore extends MemoryStore {
           );
           continue;
         }
+        const { event } = state;
+        s.insertEvent.run(event.id, event.event, event.session, event.body);
         s.insertDelivery.run(
           state.seq,
           state.id,
           state.accountId,
           state.webhookId,
-          state.event.id,
-          state.event.event,
-          state.event.session,
-          state.event.body,
+          event.id,
           JSON.stringify(state.retries),
           state.createdAt,
           state.status,
@@ -237,7 +233,9 @@ export class SqliteStore extends MemoryStore {
         );
         this.saved.add(state);
       }
-      for (const seq of this.forgotten) s.deleteDelivery.run(seq);
+      for (const state of this.forgotten) s.deleteDelivery.run(state.seq);
+      // An event goes with its last delivery.
+      for (const state of this.forgotten) s.deleteEventIfUnused.run(state.event.id, state.event.id);
     })();
     this.accountWrites.length = 0;
     this.settingWrites.clear();
@@ -263,6 +261,9 @@ export class SqliteStore extends MemoryStore {
     }
     // One body per event and one object per distinct schedule or header list, as when they were created.
     const events = new Map<string, EventBody>();
+    for (const row of s.events.iterate() as Iterable<Omit<EventBody, 'byteLength'>>) {
+      events.set(row.id, { ...row, byteLength: Buffer.byteLength(row.body) });
+    }
     const parsed = new Map<string, unknown>();
     const shared = <T>(json: string): T => {
       let value = parsed.get(json);
@@ -273,17 +274,8 @@ export class SqliteStore extends MemoryStore {
       return value as T;
     };
     for (const row of s.deliveries.iterate() as Iterable<DeliveryRow>) {
-      let event = events.get(row.event_id);
-      if (event === undefined) {
-        event = {
-          id: row.event_id,
-          event: row.event,
-          session: row.session,
-          body: row.body,
-          byteLength: Buffer.byteLength(row.body),
-        };
-        events.set(row.event_id, event);
-      }
+      const event = events.get(row.event_id);
+      if (event === undefined) throw new Error(`delivery ${row.id} has no event ${row.event_id}`);
       const state = new DeliveryState(
         row.seq,
         row.id,
@@ -325,6 +317,7 @@ function prepare(db: Connection) {
     settings: statement('SELECT name, value FROM settings'),
     accounts: statement('SELECT token_digest, account_id FROM accounts'),
     webhooks: statement('SELECT webhook FROM webhooks ORDER BY id'),
+    events: statement('SELECT id, event, session, body FROM events'),
     deliveries: statement('SELECT * FROM deliveries ORDER BY seq'),
     setSetting: statement(
       'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value',
@@ -334,9 +327,13 @@ function prepare(db: Connection) {
       'INSERT INTO webhooks (id, account_id, webhook) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET webhook = excluded.webhook',
     ),
     deleteWebhook: statement('DELETE FROM webhooks WHERE id = ?'),
+    insertEvent: statement('INSERT OR IGNORE INTO events (id, event, session, body) VALUES (?, ?, ?, ?)'),
+    deleteEventIfUnused: statement(
+      'DELETE FROM events WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE event_id = ?)',
+    ),
     insertDelivery: statement(
-      `INSERT INTO deliveries (seq, id, account_id, webhook_id, event_id, event, session, body, retries, created_at,
-        status, url, signature, custom_headers, due, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO deliveries (seq, id, account_id, webhook_id, event_id, retries, created_at,
+        status, url, signature, custom_headers, due, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateDelivery: statement(
       'UPDATE deliveries SET status = ?, url = ?, signature = ?, custom_headers = ?, due = ?, attempts = ? WHERE seq = ?',
