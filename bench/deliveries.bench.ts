@@ -5,8 +5,7 @@ import { createEvent, signPayload } from '@titan-webhooks/sdk';
 import { deliveryHeaders, newDeliveryId } from '@titan-webhooks/sdk/internal';
 import { Agent, request } from 'undici';
 import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
-import type { StoredWebhook } from '../mock-server/src/model.js';
-import { silentLogger, storedWebhook } from './fixtures.js';
+import { addWebhook, benchStore, silentLogger } from './fixtures.js';
 import { close, listen } from './http-load.js';
 import { type Bench, figure, interleaved } from './lib.js';
 
@@ -26,24 +25,22 @@ export const deliveriesBench: Bench = {
     const events = Array.from({ length: EVENTS }, () => createEvent('message.received'));
 
     const engineRun = async () => {
-      const webhooks = new Map<number, StoredWebhook>();
+      // Every delivery kept, so that waitFor can count them all.
+      const store = benchStore(undefined, EVENTS * WEBHOOKS);
       const engine = createDeliveryEngine({
-        webhooks,
+        store,
         timeScale: 1,
         deliveryTimeoutMs: 10_000,
         allowPrivateUrls: true,
         logger: silentLogger,
       });
-      for (let i = 0; i < WEBHOOKS; i++) {
-        const hook = storedWebhook({ url, accountId: 'bench' });
-        webhooks.set(hook.id, hook);
-        engine.webhookChanged(undefined, hook);
-      }
+      for (let i = 0; i < WEBHOOKS; i++) addWebhook(store, { url });
       const start = performance.now();
       for (const event of events) engine.emit('bench', event);
       await engine.waitFor('bench', { count: EVENTS * WEBHOOKS, status: 'succeeded' }, 120_000);
       const perSecond = (EVENTS * WEBHOOKS * 1000) / (performance.now() - start);
       await engine.close(5_000);
+      store.close();
       return perSecond;
     };
 

@@ -3,24 +3,21 @@
 import { createServer } from 'node:http';
 import { createEvent } from '@titan-webhooks/sdk';
 import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
-import type { StoredWebhook } from '../mock-server/src/model.js';
-import { silentLogger, storedWebhook } from './fixtures.js';
+import { addWebhook, benchStore, silentLogger } from './fixtures.js';
 import { close, listen } from './http-load.js';
 import { type Bench, figure, percentile } from './lib.js';
 
 async function emitLatencies(total: number, matching: number, url: string): Promise<number[]> {
-  const webhooks = new Map<number, StoredWebhook>();
+  const store = benchStore();
   const engine = createDeliveryEngine({
-    webhooks,
+    store,
     timeScale: 1,
     deliveryTimeoutMs: 10_000,
     allowPrivateUrls: true,
     logger: silentLogger,
   });
   for (let i = 0; i < total; i++) {
-    const hook = storedWebhook({ url, events: [i < matching ? 'message.received' : 'session.status'] });
-    webhooks.set(hook.id, hook);
-    engine.webhookChanged(undefined, hook);
+    addWebhook(store, { url, events: [i < matching ? 'message.received' : 'session.status'] });
   }
   const latencies: number[] = [];
   for (let i = 0; i < 300; i++) {
@@ -32,6 +29,7 @@ async function emitLatencies(total: number, matching: number, url: string): Prom
     if (i % 20 === 19) await engine.waitFor('bench', { count: (i + 1) * matching }, 30_000);
   }
   await engine.close(5_000);
+  store.close();
   return latencies.slice(50);
 }
 

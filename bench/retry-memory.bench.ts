@@ -2,8 +2,9 @@
 // each waiting an hour for its retry.
 import { createEvent } from '@titan-webhooks/sdk';
 import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
-import type { StoredWebhook } from '../mock-server/src/model.js';
-import { silentLogger, storedWebhook } from './fixtures.js';
+import { toDelivery } from '../mock-server/src/delivery/records.js';
+import type { MockStore } from '../mock-server/src/store/index.js';
+import { addWebhook, benchStore, silentLogger } from './fixtures.js';
 import { type Bench, figure } from './lib.js';
 
 const PENDING = 100_000;
@@ -21,9 +22,9 @@ export const retryMemoryBench: Bench = {
   name: 'pending retry memory',
   async run() {
     if (!global.gc) throw new Error('run with --expose-gc (npm run bench does)');
-    const webhooks = new Map<number, StoredWebhook>();
+    const store = benchStore();
     const engine = createDeliveryEngine({
-      webhooks,
+      store,
       timeScale: 1,
       deliveryTimeoutMs: 10_000,
       allowPrivateUrls: true,
@@ -31,24 +32,20 @@ export const retryMemoryBench: Bench = {
     });
     // Port 9 on loopback refuses at once: every first attempt fails fast and schedules a retry.
     const hooks = Array.from({ length: 100 }, () =>
-      storedWebhook({
+      addWebhook(store, {
         url: 'http://127.0.0.1:9/refused',
         retries: { attempts: 1, delaySeconds: 3600, policy: 'constant' },
       }),
     );
-    for (const hook of hooks) {
-      webhooks.set(hook.id, hook);
-      engine.webhookChanged(undefined, hook);
-    }
     const before = await settledMemory();
     let last: { id: string }[] = [];
     for (let i = 0; i < PENDING / hooks.length; i++) {
       last = engine.emit('bench', createEvent('message.received'));
       // Let the first attempts run as they would between emits of a real app.
-      if (i % 50 === 49) await waitForFirstAttempts(engine, last);
+      if (i % 50 === 49) await waitForFirstAttempts(store, last);
     }
-    await waitForFirstAttempts(engine, last);
-    const pending = engine.list('bench', { status: 'pending' });
+    await waitForFirstAttempts(store, last);
+    const pending = store.deliveries('bench', { status: 'pending' }).map(toDelivery);
     if (
       pending.length !== PENDING ||
       !pending.every((d) => d.attempts.length === 1 && d.attempts[0]!.nextRetryAt !== null)
@@ -60,6 +57,7 @@ export const retryMemoryBench: Bench = {
     const perRetry = (after.rss - before.rss) / PENDING;
     const heapPerRetry = (after.heapUsed - before.heapUsed) / PENDING;
     await engine.close(1_000);
+    store.close();
     return [
       figure({
         name: 'RSS per pending retry, 100,000 queued',
@@ -77,12 +75,9 @@ export const retryMemoryBench: Bench = {
 };
 
 /** Attempts to one webhook run in order, so the latest delivery of each has its retry scheduled last. */
-async function waitForFirstAttempts(
-  engine: ReturnType<typeof createDeliveryEngine>,
-  latest: { id: string }[],
-): Promise<void> {
+async function waitForFirstAttempts(store: MockStore, latest: { id: string }[]): Promise<void> {
   for (;;) {
-    const scheduled = latest.every(({ id }) => engine.get('bench', id)?.attempts[0]?.nextRetryAt);
+    const scheduled = latest.every(({ id }) => store.delivery('bench', id)?.attempts[0]?.nextRetryAt);
     if (scheduled) return;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }

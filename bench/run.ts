@@ -16,6 +16,7 @@ const modules = await Promise.all([
   import('./api.bench.js'),
   import('./emit-latency.bench.js'),
   import('./retry-memory.bench.js'),
+  import('./store.bench.js'),
 ]);
 const benches: Bench[] = modules.flatMap((m) => Object.values(m) as Bench[]);
 

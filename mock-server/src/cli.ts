@@ -8,6 +8,7 @@ import {
   DEFAULT_DELIVERY_TIMEOUT_SECONDS,
   DEFAULT_HOST,
   DEFAULT_PORT,
+  DEFAULT_RETAIN_DELIVERIES,
   type LogFormat,
   type LogLevel,
   type MockServerOptions,
@@ -71,6 +72,8 @@ function fromEnvironment(env: NodeJS.ProcessEnv): MockServerOptions {
   read('TITAN_MOCK_LOG_LEVEL', String, (v) => (options.logLevel = v as LogLevel));
   read('TITAN_MOCK_LOG_FORMAT', String, (v) => (options.logFormat = v as LogFormat));
   read('TITAN_MOCK_CONFIG', String, (v) => (options.config = v));
+  read('TITAN_MOCK_DATA', String, (v) => (options.dataFile = v));
+  read('TITAN_MOCK_RETAIN_DELIVERIES', integer, (v) => (options.retainDeliveries = v));
   return options;
 }
 
@@ -107,9 +110,18 @@ function parseArguments(argv: string[]): MockServerOptions {
       '--log-format <format>',
       'pretty or json (default pretty when stderr is a terminal, else json; env TITAN_MOCK_LOG_FORMAT)',
     )
+    .option('--config <file>', 'JSON or YAML file of tokens and webhooks to set up at start (env TITAN_MOCK_CONFIG)')
+    .option(
+      '--data <file>',
+      'keep webhooks, deliveries and the development token in this SQLite file across restarts, created when missing (default: in memory; env TITAN_MOCK_DATA)',
+    )
+    .option(
+      '--retain-deliveries <n>',
+      `deliveries kept per account; past it the oldest settled ones are forgotten (default ${DEFAULT_RETAIN_DELIVERIES}; env TITAN_MOCK_RETAIN_DELIVERIES)`,
+      flag(integer),
+    )
     .version(VERSION)
     .addHelpText('after', CLIENT_COMMANDS_HELP)
-    .option('--config <file>', 'JSON or YAML file of tokens and webhooks to set up at start (env TITAN_MOCK_CONFIG)')
     .exitOverride();
   program.parse(argv);
   const flags = program.opts<{
@@ -122,6 +134,8 @@ function parseArguments(argv: string[]): MockServerOptions {
     logLevel?: LogLevel;
     logFormat?: LogFormat;
     config?: string;
+    data?: string;
+    retainDeliveries?: number;
   }>();
   const options: MockServerOptions = { logLevel: 'info', ...fromEnvironment(process.env) };
   if (flags.port !== undefined) options.port = flags.port;
@@ -133,6 +147,8 @@ function parseArguments(argv: string[]): MockServerOptions {
   if (flags.logLevel !== undefined) options.logLevel = flags.logLevel;
   if (flags.logFormat !== undefined) options.logFormat = flags.logFormat;
   if (flags.config !== undefined) options.config = flags.config;
+  if (flags.data !== undefined) options.dataFile = flags.data;
+  if (flags.retainDeliveries !== undefined) options.retainDeliveries = flags.retainDeliveries;
   return options;
 }
 

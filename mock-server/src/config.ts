@@ -30,6 +30,13 @@ export interface MockServerOptions {
   rateLimit?: RateLimitOptions;
   /** Tokens and webhooks to set up at start: a JSON or YAML file's path, or its content as an object. */
   config?: string | PreloadFile;
+  /**
+   * A SQLite file that keeps webhooks, deliveries and the development token across restarts,
+   * created when missing. Default: everything in memory.
+   */
+  dataFile?: string;
+  /** Deliveries kept per account; past it the oldest settled ones are forgotten. Default 10000. */
+  retainDeliveries?: number;
 }
 
 export interface MockServerConfig {
@@ -42,12 +49,17 @@ export interface MockServerConfig {
   logLevel: LogLevel;
   logFormat: LogFormat;
   rateLimit: RateLimitOptions;
+  /** True when `tokens` is one generated development token (none was given). */
+  developmentToken: boolean;
+  dataFile: string | undefined;
+  retainDeliveries: number;
 }
 
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = '127.0.0.1';
 export const DEFAULT_DELIVERY_TIMEOUT_SECONDS = 10;
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { limit: 600, windowMs: 60_000 };
+export const DEFAULT_RETAIN_DELIVERIES = 10_000;
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 export const LOG_FORMATS: readonly LogFormat[] = ['pretty', 'json'];
 
@@ -107,6 +119,13 @@ export function resolveConfig(options: MockServerOptions = {}): MockServerConfig
     'rateLimit.windowMs must be a positive integer',
   );
 
+  const { dataFile, retainDeliveries = DEFAULT_RETAIN_DELIVERIES } = options;
+  check(dataFile === undefined || (typeof dataFile === 'string' && dataFile.length > 0), 'dataFile must not be empty');
+  check(
+    Number.isSafeInteger(retainDeliveries) && retainDeliveries >= 1,
+    `invalid delivery retention ${retainDeliveries}: a whole number of at least 1`,
+  );
+
   const tokens = (options.tokens?.length ? options.tokens : [developmentToken()]).map(tokenSpec);
   const duplicate = tokens.find((spec, index) => tokens.findIndex((other) => other.token === spec.token) !== index);
   check(duplicate === undefined, 'each token must be given once: every token is its own account');
@@ -121,5 +140,8 @@ export function resolveConfig(options: MockServerOptions = {}): MockServerConfig
     logLevel,
     logFormat,
     rateLimit: { limit: rateLimit.limit, windowMs: rateLimit.windowMs },
+    developmentToken: !options.tokens?.length,
+    dataFile,
+    retainDeliveries,
   };
 }

@@ -1,9 +1,11 @@
 /**
- * The shapes the API layer (src/api) and the delivery engine (src/delivery) share.
- * The API layer owns webhooks; the engine owns deliveries and reads webhooks through WebhookSource.
+ * The shapes the API layer (src/api), the store (src/store) and the delivery engine (src/delivery) share.
+ * The store keeps webhooks and deliveries; the engine runs deliveries and learns of webhook changes
+ * from the store's change events.
  */
 import type { EventName, TitanEvent, Webhook } from '@titan-webhooks/sdk';
 import type { Delivery, DeliveryFilter } from '@titan-webhooks/sdk/mock';
+import type { MockStore } from './store/store.js';
 
 /** An account is identified by its bearer token's account id. */
 export type AccountId = string;
@@ -25,7 +27,8 @@ export interface EmittedDelivery {
 }
 
 export interface DeliveryEngineOptions {
-  webhooks: WebhookSource;
+  /** Where webhooks are read and deliveries kept; the engine subscribes to its changes. */
+  store: MockStore;
   /** Multiplies every retry wait, Retry-After included. */
   timeScale: number;
   /** Per attempt, from connecting to the end of the response. */
@@ -36,21 +39,15 @@ export interface DeliveryEngineOptions {
 }
 
 export interface DeliveryEngine {
-  /** Index maintenance; call after the store changed. `before` is undefined on create, `after` on delete. */
-  webhookChanged(before: StoredWebhook | undefined, after: StoredWebhook | undefined): void;
   /** Fans the event out to the account's enabled, matching webhooks; returns the deliveries created. */
   emit(accountId: AccountId, event: TitanEvent): EmittedDelivery[];
-  list(accountId: AccountId, filter?: DeliveryFilter): Delivery[];
-  get(accountId: AccountId, id: string): Delivery | undefined;
   /** Resolves with the matching deliveries once `count` of them are no longer pending (or `count` exist, if `settled` is false). */
   waitFor(
     accountId: AccountId,
     filter: DeliveryFilter & { count?: number; settled?: boolean },
     timeoutMs: number,
   ): Promise<Delivery[]>;
-  /** Cancels and forgets the account's deliveries. */
-  reset(accountId: AccountId): void;
-  /** Stops scheduling; waits up to graceMs for attempts on the wire. */
+  /** Stops scheduling, leaving pending deliveries pending; waits up to graceMs for attempts on the wire. */
   close(graceMs: number): Promise<void>;
 }
 

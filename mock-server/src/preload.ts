@@ -11,9 +11,8 @@ import type { Accounts, TokenSpec } from './api/auth.js';
 import type { ErrorDetail } from './api/errors.js';
 import { createValidators } from './api/validation.js';
 import { newWebhookFields, webhookRuleDetails } from './api/webhook-rules.js';
-import type { WebhookStore } from './api/webhook-store.js';
 import { ConfigError, tokenProblem } from './config.js';
-import type { DeliveryEngine } from './model.js';
+import type { MockStore } from './store/store.js';
 
 /** The file's shape. */
 export interface PreloadFile {
@@ -112,14 +111,13 @@ export async function loadPreload({ config, tokens = [], allowPrivateUrls = fals
  */
 export function createPreloadedWebhooks(
   webhooks: readonly PreloadedWebhook[],
-  { store, engine, accounts }: { store: WebhookStore; engine: DeliveryEngine; accounts: Accounts },
+  { store, accounts }: { store: MockStore; accounts: Accounts },
 ): void {
   for (const { token, body } of webhooks) {
     const accountId = accounts.ofToken(token).id;
     const label = body.label ?? null;
     if (store.list(accountId).some((webhook) => webhook.url === body.url && webhook.label === label)) continue;
-    const webhook = store.create(newWebhookFields(accountId, body));
-    engine.webhookChanged(undefined, webhook);
+    store.createWebhook(newWebhookFields(accountId, body));
   }
 }
 

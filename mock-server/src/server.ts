@@ -6,11 +6,11 @@ import { createMockControl, type Delivery, type DeliveryFilter, type EmitResult 
 import { createApp } from './api/app.js';
 import { createAccounts } from './api/auth.js';
 import { answerClientError } from './api/client-error.js';
-import { WebhookStore } from './api/webhook-store.js';
-import { type MockServerOptions, resolveConfig } from './config.js';
+import { type MockServerConfig, type MockServerOptions, resolveConfig } from './config.js';
 import { createLogger } from './console/logger.js';
 import { createDeliveryEngine } from './delivery/index.js';
 import { createPreloadedWebhooks, loadPreload } from './preload.js';
+import { type MockStore, openStore } from './store/index.js';
 
 /** What `waitForDeliveries` waits for: `count` (default 1) matching deliveries that are no longer pending. */
 export type WaitForDeliveriesFilter = DeliveryFilter & {
@@ -27,9 +27,13 @@ export interface MockServer {
   /** Every token, in the order given. */
   tokens: string[];
   port: number;
-  /** Stops accepting requests, lets attempts on the wire finish (at most 5 s) and frees the port. */
+  /**
+   * Stops accepting requests, lets attempts on the wire finish (at most 5 s), frees the port and
+   * closes the data file; pending deliveries stay pending there, for the next start.
+   */
   close(): Promise<void>;
   emit<E extends EventName>(event: E, payload?: EventPayloads[E], session?: string): Promise<EmitResult<E>>;
+  /** Every matching delivery, oldest first (it follows the pages of the control API). */
   deliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
   /** Rejects after `timeoutMs` (default 5000) with what was found so far in the message. */
   waitForDeliveries(filter: WaitForDeliveriesFilter, timeoutMs?: number): Promise<Delivery[]>;
@@ -37,28 +41,40 @@ export interface MockServer {
   reset(): Promise<void>;
 }
 
-/** How long a client has to send a whole request, body included. */
-const REQUEST_TIMEOUT_MS = 30_000;
-
 /** How long close() lets attempts on the wire finish. */
 const CLOSE_GRACE_MS = 5000;
 
+/** How long a client has to send a whole request, body included. */
+const REQUEST_TIMEOUT_MS = 30_000;
+
 const hostInUrl = (host: string) => (host.includes(':') ? `[${host}]` : host);
+
+/** A data file keeps the development token of its first start, so a restart prints the same one. */
+function keepDevelopmentToken(config: MockServerConfig, store: MockStore): MockServerConfig['tokens'] {
+  if (!config.developmentToken) return config.tokens;
+  const kept = store.developmentToken();
+  if (kept === undefined) {
+    store.saveDevelopmentToken(config.tokens[0]!.token);
+    return config.tokens;
+  }
+  return [{ token: kept, scopes: config.tokens[0]!.scopes }];
+}
 
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   const preload = await loadPreload(options);
   const config = resolveConfig({ ...options, tokens: [...(options.tokens ?? []), ...preload.tokens] });
   const logger = createLogger(config.logLevel, config.logFormat);
-  const store = new WebhookStore();
+  const store = openStore({ dataFile: config.dataFile, retainDeliveries: config.retainDeliveries, logger });
+  const tokens = keepDevelopmentToken(config, store);
+  const accounts = createAccounts(tokens, (digest) => store.accountId(digest));
   const engine = createDeliveryEngine({
-    webhooks: store,
+    store,
     timeScale: config.timeScale,
     deliveryTimeoutMs: config.deliveryTimeoutMs,
     allowPrivateUrls: config.allowPrivateUrls,
     logger: logger.child({ component: 'delivery' }),
   });
-  const accounts = createAccounts(config.tokens);
-  createPreloadedWebhooks(preload.webhooks, { store, engine, accounts });
+  createPreloadedWebhooks(preload.webhooks, { store, accounts });
   const app = createApp({
     accounts,
     store,
@@ -77,24 +93,34 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   // `Expect: 100-continue` goes to the app like any request: the body reader sends the 100 when it
   // is about to read, so a request refused first (401, 413, 415...) never has its body sent.
   server.on('checkContinue', app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject);
-      resolve();
+  await store
+    .durable()
+    .then(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(config.port, config.host, () => {
+            server.off('error', reject);
+            resolve();
+          });
+        }),
+    )
+    .catch(async (error: unknown) => {
+      await engine.close(0);
+      store.close();
+      throw error;
     });
-  }).catch(async (error: unknown) => {
-    await engine.close(0);
-    throw error;
-  });
   const { port } = server.address() as AddressInfo;
   const url = `http://${hostInUrl(config.host)}:${port}`;
-  const [first] = config.tokens;
+  const [first] = tokens;
   const token = first!.token;
   const account = accounts.ofToken(token);
   // The handle goes through the control API like any client would, so tests exercise the real thing.
   const control = createMockControl({ baseUrl: url, token, retry: false });
-  logger.info({ url, allowPrivateUrls: config.allowPrivateUrls, timeScale: config.timeScale }, 'listening');
+  logger.info(
+    { url, allowPrivateUrls: config.allowPrivateUrls, timeScale: config.timeScale, dataFile: config.dataFile },
+    'listening',
+  );
 
   let closing: Promise<void> | undefined;
   const close = () =>
@@ -103,13 +129,14 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       await engine.close(CLOSE_GRACE_MS);
       server.closeAllConnections();
       await stopped;
+      store.close();
       logger.info('closed');
     })());
 
   return {
     url,
     token,
-    tokens: config.tokens.map((spec) => spec.token),
+    tokens: tokens.map((spec) => spec.token),
     port,
     close,
     emit: (event, payload, session) => control.emit(event, payload, session),

@@ -1,8 +1,12 @@
 import type { Client } from 'openapi-fetch';
 import { type ClientOptions, createRawClient, type RequestOptions } from './client.js';
+import { TitanApiError } from './errors.js';
 import type { EventName, EventPayloads, TitanEventOf } from './generated/events.js';
 import type { components, paths } from './generated/mock-control-api.js';
 import { unwrap } from './response.js';
+
+/** The control API's largest page: the fewest requests when fetching everything. */
+const MAX_PAGE_SIZE = 1000;
 
 export type Delivery = components['schemas']['Delivery'];
 export type DeliveryAttempt = components['schemas']['DeliveryAttempt'];
@@ -12,6 +16,18 @@ export interface DeliveryFilter {
   webhookId?: number;
   event?: EventName;
   status?: DeliveryStatus;
+}
+
+/** One page of `GET /_mock/deliveries`: a filter, plus `limit` (1 to 1000, default 100) and the previous page's cursor. */
+export interface DeliveryPageQuery extends DeliveryFilter {
+  limit?: number;
+  cursor?: string;
+}
+
+export interface DeliveryPage {
+  data: Delivery[];
+  /** Pass it as `cursor` for the next page; null when nothing more matches now. */
+  nextCursor: string | null;
 }
 
 export interface EmitResult<E extends EventName = EventName> {
@@ -27,8 +43,10 @@ export interface MockControl {
     session?: string,
     options?: RequestOptions,
   ): Promise<EmitResult<E>>;
-  /** The account's deliveries, oldest first. */
+  /** Every matching delivery of the account, oldest first: follows the pages to the end. */
   deliveries(filter?: DeliveryFilter, options?: RequestOptions): Promise<Delivery[]>;
+  /** One page of the account's deliveries, oldest first. */
+  deliveriesPage(query?: DeliveryPageQuery, options?: RequestOptions): Promise<DeliveryPage>;
   /** One delivery. */
   delivery(id: string, options?: RequestOptions): Promise<Delivery>;
   /** Removes the account's webhooks and deliveries. */
@@ -40,6 +58,11 @@ export interface MockControl {
 /** A typed client of the mock server's control API (`/_mock/...`). */
 export function createMockControl(options: ClientOptions): MockControl {
   const raw = createRawClient<paths>(options);
+  const deliveriesPage: MockControl['deliveriesPage'] = async (query = {}, { signal } = {}) => {
+    const { response, data, error } = await raw.GET('/_mock/deliveries', { params: { query }, signal });
+    if (!response.ok || data === undefined) throw new TitanApiError(response.status, error ?? '');
+    return { data: data.data, nextCursor: data.nextCursor };
+  };
   return {
     raw,
     async emit(event, payload, session, { signal } = {}) {
@@ -51,8 +74,17 @@ export function createMockControl(options: ClientOptions): MockControl {
       } as unknown as components['schemas']['EmitEventRequest'];
       return (await unwrap(raw.POST('/_mock/events', { body, signal }))) as unknown as EmitResult<typeof event>;
     },
-    deliveries: (filter = {}, { signal } = {}) =>
-      unwrap(raw.GET('/_mock/deliveries', { params: { query: filter }, signal })),
+    async deliveries(filter = {}, options = {}) {
+      const all: Delivery[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await deliveriesPage({ ...filter, limit: MAX_PAGE_SIZE, cursor }, options);
+        all.push(...page.data);
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor !== undefined);
+      return all;
+    },
+    deliveriesPage,
     delivery: (id, { signal } = {}) => unwrap(raw.GET('/_mock/deliveries/{id}', { params: { path: { id } }, signal })),
     async reset({ signal } = {}) {
       await unwrap(raw.POST('/_mock/reset', { signal }));

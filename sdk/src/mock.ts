@@ -5,6 +5,8 @@ export type {
   Delivery,
   DeliveryAttempt,
   DeliveryFilter,
+  DeliveryPage,
+  DeliveryPageQuery,
   DeliveryStatus,
   EmitResult,
   MockControl,

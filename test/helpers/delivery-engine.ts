@@ -1,71 +1,92 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createEvent, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
+import type { Delivery, DeliveryFilter } from '@titan-webhooks/sdk/mock';
 import pino from 'pino';
 import { newWebhookFields } from '../../mock-server/src/api/webhook-rules.js';
 import { createDeliveryEngine } from '../../mock-server/src/delivery/index.js';
-import type {
-  DeliveryEngine,
-  DeliveryEngineOptions,
-  StoredWebhook,
-  WebhookSource,
-} from '../../mock-server/src/model.js';
+import { toDelivery } from '../../mock-server/src/delivery/records.js';
+import type { DeliveryEngine, DeliveryEngineOptions, StoredWebhook } from '../../mock-server/src/model.js';
+import { type MockStore, openStore } from '../../mock-server/src/store/index.js';
 
-/** An in-memory webhook store that keeps the engine's index in step, as the API layer does. */
-export class TestWebhooks implements WebhookSource {
-  readonly byId = new Map<number, StoredWebhook>();
-  /** Every id the engine asked for, to prove which webhooks an emit touched. */
-  readonly lookups: number[] = [];
-  engine!: DeliveryEngine;
-  private nextId = 1;
+export type StoreKind = 'memory' | 'sqlite';
+/** Both stores, for `describe.each`: every engine suite runs over each. */
+export const STORE_KINDS: StoreKind[] = ['memory', 'sqlite'];
 
-  get(id: number): StoredWebhook | undefined {
-    this.lookups.push(id);
-    return this.byId.get(id);
-  }
+const silent = pino({ level: 'silent' });
+
+/** A fresh temporary data file; `remove` deletes its folder. */
+export function tempDataFile(): { file: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'titan-mock-store-'));
+  return { file: join(dir, 'mock.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Webhooks and deliveries through a real store, as the API layer changes them. */
+export class TestWebhooks {
+  constructor(readonly store: MockStore) {}
 
   add(fields: Partial<StoredWebhook> & { url: string }): StoredWebhook {
     // The API's own defaults (events: [] is every event), then the test's fields.
-    const webhook: StoredWebhook = {
-      id: this.nextId++,
-      createdAt: new Date().toISOString(),
+    const { id: _id, createdAt: _createdAt, ...rest } = fields;
+    return this.store.createWebhook({
       ...newWebhookFields(fields.accountId ?? 'acct_1', { url: fields.url }),
-      ...fields,
-    };
-    this.byId.set(webhook.id, webhook);
-    this.engine.webhookChanged(undefined, webhook);
-    return webhook;
+      ...rest,
+    });
   }
 
   /** Replaces fields as PUT does: a new object, never the old one mutated. */
   update(id: number, fields: Partial<StoredWebhook>): StoredWebhook {
-    const before = this.byId.get(id)!;
-    const after = { ...before, ...fields };
-    this.byId.set(id, after);
-    this.engine.webhookChanged(before, after);
+    const after = { ...this.store.get(id)!, ...fields };
+    this.store.replaceWebhook(after);
     return after;
   }
 
   remove(id: number): void {
-    const before = this.byId.get(id)!;
-    this.byId.delete(id);
-    this.engine.webhookChanged(before, undefined);
+    this.store.deleteWebhook(id);
+  }
+
+  deliveries(accountId: string, filter?: DeliveryFilter): Delivery[] {
+    return this.store.deliveries(accountId, filter).map(toDelivery);
+  }
+
+  delivery(accountId: string, id: string): Delivery | undefined {
+    const state = this.store.delivery(accountId, id);
+    return state === undefined ? undefined : toDelivery(state);
   }
 }
 
-/** An engine over a fresh TestWebhooks, private URLs allowed (receivers are on 127.0.0.1). */
-export function createTestEngine(overrides: Partial<DeliveryEngineOptions> = {}): {
+export interface TestEngine {
   engine: DeliveryEngine;
   webhooks: TestWebhooks;
-} {
-  const webhooks = new TestWebhooks();
-  webhooks.engine = createDeliveryEngine({
-    webhooks,
+  /** Closes the engine, then the store, and removes its file. */
+  close(graceMs?: number): Promise<void>;
+}
+
+/** An engine over a fresh store of `kind`, private URLs allowed (receivers are on 127.0.0.1). */
+export function createTestEngine(
+  kind: StoreKind = 'memory',
+  overrides: Partial<Omit<DeliveryEngineOptions, 'store'>> = {},
+): TestEngine {
+  const data = kind === 'sqlite' ? tempDataFile() : undefined;
+  const store = openStore({ dataFile: data?.file, retainDeliveries: 10_000, logger: silent });
+  const engine = createDeliveryEngine({
+    store,
     timeScale: 0.01,
     deliveryTimeoutMs: 2_000,
     allowPrivateUrls: true,
-    logger: pino({ level: 'silent' }),
+    logger: silent,
     ...overrides,
   });
-  return { engine: webhooks.engine, webhooks };
+  return {
+    engine,
+    webhooks: new TestWebhooks(store),
+    async close(graceMs = 1_000) {
+      await engine.close(graceMs);
+      store.close();
+      data?.remove();
+    },
+  };
 }
 
 /** An envelope with the event's example payload. */

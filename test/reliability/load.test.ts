@@ -16,7 +16,14 @@ let receiverUrl: string;
 const seen = new Map<string, number[]>();
 
 beforeAll(async () => {
-  mock = await startMockServer({ port: 0, allowPrivateUrls: true, timeScale: 0.001, logLevel: 'silent' });
+  mock = await startMockServer({
+    port: 0,
+    allowPrivateUrls: true,
+    timeScale: 0.001,
+    logLevel: 'silent',
+    // Every delivery is checked at the end: keep them all.
+    retainDeliveries: EVENTS * WEBHOOKS,
+  });
   receiver = createServer((req, res) => {
     req.resume();
     req.on('end', () => {

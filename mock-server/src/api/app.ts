@@ -5,18 +5,18 @@ import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { docsRoutes } from '../console/docs.js';
 import type { DeliveryEngine } from '../model.js';
+import type { MockStore } from '../store/store.js';
 import { type Accounts, authenticate, requireScope } from './auth.js';
 import { jsonBody } from './body.js';
 import { controlRoutes } from './control-routes.js';
 import { errorHandler, routeNotFound } from './errors.js';
 import { type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { createValidators } from './validation.js';
-import type { WebhookStore } from './webhook-store.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 
 export interface AppOptions {
   accounts: Accounts;
-  store: WebhookStore;
+  store: MockStore;
   engine: DeliveryEngine;
   allowPrivateUrls: boolean;
   rateLimit: RateLimitOptions;
@@ -68,7 +68,7 @@ export function createApp({
     authenticate(accounts),
     requireScope('webhooks:manage'),
     jsonBody(),
-    webhooksRoutes({ store, engine, validators, allowPrivateUrls }),
+    webhooksRoutes({ store, validators, allowPrivateUrls }),
   );
   // Not rate limited: test suites emit and poll as fast as they need; only the vendor's /api is.
   app.use('/_mock', authenticate(accounts), jsonBody(), controlRoutes({ store, engine, validators }));

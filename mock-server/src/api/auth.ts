@@ -24,12 +24,19 @@ export interface Accounts {
 // Tokens are looked up by their SHA-256, so the lookup's timing says nothing about the stored tokens.
 const digest = (token: string) => createHash('sha256').update(token).digest('hex');
 
-/** Each token is its own account; account ids are ordinal so tokens never reach logs. */
-export function createAccounts(tokens: readonly TokenSpec[]): Accounts {
+/**
+ * Each token is its own account; `accountIdOf` names it from the token's digest (the store does,
+ * so that a token keeps its account, and the account its webhooks, across restarts).
+ */
+export function createAccounts(
+  tokens: readonly TokenSpec[],
+  accountIdOf: (tokenDigest: string) => AccountId,
+): Accounts {
   const byDigest = new Map<string, Account>();
-  tokens.forEach(({ token, scopes }, index) => {
-    byDigest.set(digest(token), { id: `account_${index + 1}`, scopes: new Set(scopes) });
-  });
+  for (const { token, scopes } of tokens) {
+    const key = digest(token);
+    byDigest.set(key, { id: accountIdOf(key), scopes: new Set(scopes) });
+  }
   return {
     fromHeader(header) {
       const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header ?? '');

@@ -1,16 +1,23 @@
 /** The mock server's control API of openapi/mock-control.yaml under /_mock. */
 
 import { createEvent, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
+import type { DeliveryFilter } from '@titan-webhooks/sdk/mock';
 import { Router } from 'express';
+import { toDelivery } from '../delivery/records.js';
 import type { DeliveryEngine } from '../model.js';
+import type { MockStore } from '../store/store.js';
 import { accountOf } from './auth.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
 import { ApiError, validationError } from './errors.js';
 import { generatePayload } from './event-payload.js';
 import type { RequestValidators } from './validation.js';
-import type { WebhookStore } from './webhook-store.js';
+
+/** Deliveries per page unless `limit` says otherwise (the contract allows 1 to 1000). */
+const DEFAULT_PAGE_SIZE = 100;
 
 export interface ControlRoutesOptions {
-  store: WebhookStore;
+  /** A 2xx is sent once the change is committed. */
+  store: MockStore;
   engine: DeliveryEngine;
   validators: RequestValidators;
 }
@@ -24,7 +31,7 @@ interface EmitRequest {
 export function controlRoutes({ store, engine, validators }: ControlRoutesOptions): Router {
   const router = Router();
 
-  router.post('/events', (req, res) => {
+  router.post('/events', async (req, res) => {
     const requestDetails = validators.emitRequest(req.body);
     if (requestDetails.length > 0) throw validationError(requestDetails, 'request body is invalid');
     const { event, session = 'default', payload } = req.body as EmitRequest;
@@ -35,26 +42,33 @@ export function controlRoutes({ store, engine, validators }: ControlRoutesOption
     // The payload was validated against this event's schema just above, so the envelope is that event's.
     const envelope = createEvent(event, (payload ?? generatePayload(event)) as never, { session }) as TitanEvent;
     const deliveries = engine.emit(accountOf(req).id, envelope);
+    await store.durable();
     res.status(202).json({ data: { event: envelope, deliveries } });
   });
 
   router.get('/deliveries', (req, res) => {
-    res.json({ data: engine.list(accountOf(req).id, validators.deliveryQuery(req.query)) });
+    const {
+      limit = DEFAULT_PAGE_SIZE,
+      cursor,
+      ...filter
+    } = validators.deliveryQuery(req.query) as DeliveryFilter & { limit?: number; cursor?: string };
+    const after = cursor === undefined ? undefined : decodeCursor(cursor);
+    const page = store.deliveryPage(accountOf(req).id, filter, limit, after);
+    res.json({
+      data: page.deliveries.map(toDelivery),
+      nextCursor: page.next === null ? null : encodeCursor(page.next),
+    });
   });
 
   router.get('/deliveries/:id', (req, res) => {
-    const delivery = engine.get(accountOf(req).id, req.params.id);
+    const delivery = store.delivery(accountOf(req).id, req.params.id);
     if (!delivery) throw new ApiError('not_found', 'delivery not found');
-    res.json({ data: delivery });
+    res.json({ data: toDelivery(delivery) });
   });
 
-  router.post('/reset', (req, res) => {
-    const accountId = accountOf(req).id;
-    for (const webhook of store.list(accountId)) {
-      store.delete(webhook.id);
-      engine.webhookChanged(webhook, undefined);
-    }
-    engine.reset(accountId);
+  router.post('/reset', async (req, res) => {
+    store.resetAccount(accountOf(req).id);
+    await store.durable();
     res.json({ data: { success: true } });
   });
 

@@ -2,21 +2,22 @@
 
 import type { WebhookCreate, WebhookUpdate } from '@titan-webhooks/sdk';
 import { type Request, Router } from 'express';
-import type { DeliveryEngine, StoredWebhook } from '../model.js';
+import type { StoredWebhook } from '../model.js';
+import type { MockStore } from '../store/store.js';
 import { accountOf } from './auth.js';
 import { ApiError, type ErrorDetail, validationError } from './errors.js';
 import type { RequestValidators } from './validation.js';
 import { newWebhookFields, updatedWebhook, webhookRuleDetails } from './webhook-rules.js';
-import { toPublic, toPublicWithKey, type WebhookStore } from './webhook-store.js';
+import { toPublic, toPublicWithKey } from './webhook-view.js';
 
 export interface WebhooksRoutesOptions {
-  store: WebhookStore;
-  engine: DeliveryEngine;
+  /** The delivery engine follows its change events; a 2xx is sent once the change is committed. */
+  store: MockStore;
   validators: RequestValidators;
   allowPrivateUrls: boolean;
 }
 
-export function webhooksRoutes({ store, engine, validators, allowPrivateUrls }: WebhooksRoutesOptions): Router {
+export function webhooksRoutes({ store, validators, allowPrivateUrls }: WebhooksRoutesOptions): Router {
   const router = Router();
 
   /** Schema and code rules together, so one 400 lists every problem. */
@@ -34,8 +35,8 @@ export function webhooksRoutes({ store, engine, validators, allowPrivateUrls }: 
 
   router.post('/webhooks', async (req, res) => {
     const body = await checkBody<WebhookCreate>(req.body, validators.webhookCreate(req.body));
-    const webhook = store.create(newWebhookFields(accountOf(req).id, body));
-    engine.webhookChanged(undefined, webhook);
+    const webhook = store.createWebhook(newWebhookFields(accountOf(req).id, body));
+    await store.durable();
     res.status(201).json({ data: toPublicWithKey(webhook) });
   });
 
@@ -53,15 +54,14 @@ export function webhooksRoutes({ store, engine, validators, allowPrivateUrls }: 
     // Checking the URL may have taken a DNS lookup: apply the change to the webhook as it is now.
     const before = ownWebhook(req);
     const after = updatedWebhook(before, body);
-    store.replace(after);
-    engine.webhookChanged(before, after);
+    store.replaceWebhook(after);
+    await store.durable();
     res.json({ data: toPublic(after) });
   });
 
-  router.delete('/webhooks/:id', (req, res) => {
-    const webhook = ownWebhook(req);
-    store.delete(webhook.id);
-    engine.webhookChanged(webhook, undefined);
+  router.delete('/webhooks/:id', async (req, res) => {
+    store.deleteWebhook(ownWebhook(req).id);
+    await store.durable();
     res.json({ data: { success: true, message: 'webhook deleted' } });
   });
 

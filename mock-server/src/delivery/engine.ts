@@ -1,13 +1,13 @@
 import { signPayload, type TitanEvent } from '@titan-webhooks/sdk';
-import { newDeliveryId } from '@titan-webhooks/sdk/internal';
-import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
+import type { Delivery, DeliveryStatus } from '@titan-webhooks/sdk/mock';
 import type { AccountId, DeliveryEngine, DeliveryEngineOptions, EmittedDelivery, StoredWebhook } from '../model.js';
+import type { MockStore, StoreChange } from '../store/store.js';
 import { WebhookDispatchers } from './agent.js';
 import { FanOutIndex } from './fan-out-index.js';
 import { attemptHeaders } from './headers.js';
 import { Interner } from './intern.js';
 import { Lanes } from './lanes.js';
-import { AttemptRecord, DeliveryRecords, DeliveryState, type EventBody, toDelivery } from './records.js';
+import { AttemptRecord, type DeliveryState, type EventBody } from './records.js';
 import { fixedSchedule, honoursRetryAfter, retryWaitMs } from './schedule.js';
 import { sendAttempt } from './sender.js';
 import { TimerHeap } from './timer-heap.js';
@@ -21,10 +21,13 @@ import { Waiters, type WaitFilter } from './waiters.js';
  */
 const LANE_LIMITS = { perLane: 8, total: 256 };
 
+/** What an attempt that was on the wire when the process stopped is recorded as, at the next start. */
+const INTERRUPTED = 'interrupted';
+
 export class Engine implements DeliveryEngine {
   private readonly index = new FanOutIndex();
-  private readonly records = new DeliveryRecords();
-  private readonly waiters = new Waiters(this.records);
+  private readonly store: MockStore;
+  private readonly waiters: Waiters;
   private readonly heap = new TimerHeap<DeliveryState>((state) => this.ready(state));
   private readonly limiter = new Lanes<number, DeliveryState>(LANE_LIMITS, (state) => this.run(state));
   /** Pending deliveries per webhook: what a delete or disable cancels. */
@@ -35,16 +38,65 @@ export class Engine implements DeliveryEngine {
   private readonly errors = new Interner<string>(1024);
   private readonly dispatchers: WebhookDispatchers;
   private closed = false;
+  private readonly unsubscribe: () => void;
 
   constructor(private readonly options: DeliveryEngineOptions) {
     this.dispatchers = new WebhookDispatchers({ ...options, connectionsPerWebhook: LANE_LIMITS.perLane });
+    this.store = options.store;
+    this.waiters = new Waiters(this.store);
+    for (const webhook of this.store.allWebhooks()) this.index.update(webhook.id, webhook);
+    this.unsubscribe = this.store.subscribe((change) => this.storeChanged(change));
+    this.resume();
   }
 
-  webhookChanged(before: StoredWebhook | undefined, after: StoredWebhook | undefined): void {
+  private storeChanged(change: StoreChange): void {
+    switch (change.type) {
+      case 'webhook':
+        this.webhookChanged(change.before, change.after);
+        break;
+      case 'delivery':
+        this.waiters.changed(change.delivery, change.previous);
+        break;
+      case 'forgotten':
+        for (const state of change.deliveries) if (state.status === 'pending') this.cancel(state);
+        this.waiters.forgotten(change.accountId, change.deliveries);
+        break;
+    }
+  }
+
+  private webhookChanged(before: StoredWebhook | undefined, after: StoredWebhook | undefined): void {
     const id = (after ?? before)?.id;
     if (id === undefined) return;
     this.index.update(id, after);
     if (after === undefined || !after.enabled) this.cancelWebhook(id);
+  }
+
+  /**
+   * Picks up the pending deliveries the store kept from a previous run: an attempt that was on the
+   * wire when it stopped failed as interrupted; the rest join the heap at their due times, so the
+   * overdue ones run at once, oldest due first.
+   */
+  private resume(): void {
+    for (const state of this.store.pendingDeliveries()) {
+      this.trackPending(state);
+      const last = state.attempts.at(-1);
+      if (last !== undefined && state.lastAttemptUnfinished) {
+        last.error = INTERRUPTED;
+        this.settleAttempt(state, last, null);
+      } else {
+        if (last === undefined) state.due = state.createdAt;
+        this.heap.push(state);
+      }
+    }
+  }
+
+  private trackPending(state: DeliveryState): void {
+    let pending = this.pendingByWebhook.get(state.webhookId);
+    if (pending === undefined) {
+      pending = new Set();
+      this.pendingByWebhook.set(state.webhookId, pending);
+    }
+    pending.add(state);
   }
 
   emit(accountId: AccountId, event: TitanEvent): EmittedDelivery[] {
@@ -61,58 +113,34 @@ export class Engine implements DeliveryEngine {
     };
     const emitted: EmittedDelivery[] = [];
     for (const webhookId of candidates) {
-      const webhook = this.options.webhooks.get(webhookId);
+      const webhook = this.store.get(webhookId);
       if (webhook === undefined || !webhook.enabled) continue;
       if (webhook.session !== null && webhook.session !== event.session) continue;
       // The retry schedule is fixed now: later updates of `retries` don't change it.
-      const state = new DeliveryState(
-        newDeliveryId(),
+      const state = this.store.createDelivery({
         accountId,
         webhookId,
-        shared,
-        fixedSchedule(webhook.retries),
-        webhook.url,
-      );
-      this.records.add(state);
-      let pending = this.pendingByWebhook.get(webhookId);
-      if (pending === undefined) {
-        pending = new Set();
-        this.pendingByWebhook.set(webhookId, pending);
-      }
-      pending.add(state);
+        event: shared,
+        retries: fixedSchedule(webhook.retries),
+        url: webhook.url,
+      });
+      this.trackPending(state);
       emitted.push({ id: state.id, webhookId });
-      this.waiters.changed(state);
       this.limiter.push(webhookId, state);
     }
     return emitted;
-  }
-
-  list(accountId: AccountId, filter?: DeliveryFilter): Delivery[] {
-    return this.records.list(accountId, filter).map(toDelivery);
-  }
-
-  get(accountId: AccountId, id: string): Delivery | undefined {
-    const state = this.records.get(accountId, id);
-    return state === undefined ? undefined : toDelivery(state);
   }
 
   waitFor(accountId: AccountId, filter: WaitFilter, timeoutMs: number): Promise<Delivery[]> {
     return this.waiters.wait(accountId, filter, timeoutMs);
   }
 
-  reset(accountId: AccountId): void {
-    for (const state of this.records.forget(accountId)) {
-      if (state.status !== 'pending') continue;
-      // A webhook belongs to one account, so its whole waiting lane goes too.
-      this.limiter.clear(state.webhookId);
-      this.cancel(state);
-    }
-    this.waiters.recount(accountId);
-  }
-
   async close(graceMs: number): Promise<void> {
     this.closed = true;
-    for (const webhookId of [...this.pendingByWebhook.keys()]) this.cancelWebhook(webhookId);
+    this.unsubscribe();
+    // Pending deliveries stay pending in the store: a store that outlives the process resumes them.
+    this.heap.clear();
+    for (const webhookId of [...this.pendingByWebhook.keys()]) this.limiter.clear(webhookId);
     if (this.running.size > 0) {
       let timer: NodeJS.Timeout | undefined;
       const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
@@ -135,12 +163,12 @@ export class Engine implements DeliveryEngine {
   }
 
   private async attempt(state: DeliveryState): Promise<void> {
-    if (state.status !== 'pending') return;
-    const { webhooks, deliveryTimeoutMs, logger } = this.options;
+    if (state.status !== 'pending' || this.closed) return;
+    const { deliveryTimeoutMs, logger } = this.options;
     // url, headers and key as they are now: a new key signs retries of older events.
-    const webhook = webhooks.get(state.webhookId);
+    const webhook = this.store.get(state.webhookId);
     if (webhook === undefined || !webhook.enabled) {
-      // The store changed before webhookChanged() told us; the outcome is the same.
+      // Only reachable if the change event has not cancelled it yet; the outcome is the same.
       this.finish(state, 'cancelled');
       return;
     }
@@ -154,6 +182,9 @@ export class Engine implements DeliveryEngine {
       state.url = webhook.url;
       state.signature = signature;
       state.customHeaders = webhook.headers;
+      // On the wire only once the store knows: after a crash the attempt is then recorded as interrupted.
+      this.store.deliveryChanged(state);
+      await this.store.durable();
       if (logger.isLevelEnabled('debug')) {
         logger.debug(
           { deliveryId: state.id, webhookId: state.webhookId, attempt: record.attempt, url: webhook.url },
@@ -198,8 +229,8 @@ export class Engine implements DeliveryEngine {
       },
       'delivery attempt failed',
     );
-    // Delete, disable, reset or close while on the wire: no retry follows.
-    if (state.cancelRequested || this.closed) {
+    // Delete, disable or reset while on the wire: no retry follows.
+    if (state.cancelRequested) {
       this.finish(state, 'cancelled');
       return;
     }
@@ -215,7 +246,9 @@ export class Engine implements DeliveryEngine {
     );
     state.due = Date.now() + wait;
     record.nextRetryAt = state.due;
-    this.heap.push(state);
+    this.store.deliveryChanged(state);
+    // Closing: the retry stays due in the store, for the next start to run.
+    if (!this.closed) this.heap.push(state);
   }
 
   private cancelWebhook(webhookId: number): void {
@@ -232,6 +265,7 @@ export class Engine implements DeliveryEngine {
     this.heap.remove(state);
     const last = state.attempts.at(-1);
     if (last !== undefined) last.nextRetryAt = null;
+    state.due = 0;
     this.finish(state, 'cancelled');
   }
 
@@ -248,6 +282,6 @@ export class Engine implements DeliveryEngine {
         'delivery finished',
       );
     }
-    this.waiters.changed(state, previous);
+    this.store.deliveryChanged(state, previous);
   }
 }

@@ -46,6 +46,8 @@ export class DeliveryState implements HeapEntry {
   cancelRequested = false;
 
   constructor(
+    /** Creation order across the server, never reused: lists and cursors follow it. */
+    readonly seq: number,
     readonly id: string,
     readonly accountId: AccountId,
     readonly webhookId: number,
@@ -53,8 +55,16 @@ export class DeliveryState implements HeapEntry {
     /** The schedule, fixed at creation. */
     readonly retries: Readonly<Retries>,
     url: string,
+    /** Epoch ms. */
+    readonly createdAt: number,
   ) {
     this.url = url;
+  }
+
+  /** The latest attempt started and has no outcome yet. */
+  get lastAttemptUnfinished(): boolean {
+    const last = this.attempts.at(-1);
+    return last !== undefined && last.durationMs === null && last.statusCode === null && last.error === null;
   }
 
   addAttempt(record: AttemptRecord): void {
@@ -102,37 +112,4 @@ export function toDelivery(state: DeliveryState): Delivery {
       nextRetryAt: iso(a.nextRetryAt),
     })),
   };
-}
-
-/** Deliveries per account in creation order (so lists are oldest first), and by id. */
-export class DeliveryRecords {
-  private readonly byAccount = new Map<AccountId, DeliveryState[]>();
-  private readonly byId = new Map<string, DeliveryState>();
-
-  add(state: DeliveryState): void {
-    let list = this.byAccount.get(state.accountId);
-    if (list === undefined) {
-      list = [];
-      this.byAccount.set(state.accountId, list);
-    }
-    list.push(state);
-    this.byId.set(state.id, state);
-  }
-
-  get(accountId: AccountId, id: string): DeliveryState | undefined {
-    const state = this.byId.get(id);
-    return state?.accountId === accountId ? state : undefined;
-  }
-
-  list(accountId: AccountId, filter: DeliveryFilter = {}): DeliveryState[] {
-    return (this.byAccount.get(accountId) ?? []).filter((state) => matchesFilter(state, filter));
-  }
-
-  /** Drops the account's deliveries; returns them so the caller can cancel what is pending. */
-  forget(accountId: AccountId): DeliveryState[] {
-    const list = this.byAccount.get(accountId) ?? [];
-    this.byAccount.delete(accountId);
-    for (const state of list) this.byId.delete(state.id);
-    return list;
-  }
 }

@@ -1,6 +1,7 @@
 import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
 import type { AccountId } from '../model.js';
-import { type DeliveryRecords, type DeliveryState, matchesFilter, toDelivery } from './records.js';
+import type { MockStore } from '../store/store.js';
+import { type DeliveryState, matchesFilter, toDelivery } from './records.js';
 
 export type WaitFilter = DeliveryFilter & { count?: number; settled?: boolean };
 
@@ -16,13 +17,14 @@ interface Waiter {
 }
 
 /**
- * waitFor without polling: the engine reports each created delivery and each status change, and
- * every waiter keeps a running count, so a change costs O(waiters), not a scan of the deliveries.
+ * waitFor without polling: the store's change events report each created delivery, each status
+ * change and each forgotten delivery, and every waiter keeps a running count, so a change costs
+ * O(waiters), not a scan of the deliveries.
  */
 export class Waiters {
   private readonly byAccount = new Map<AccountId, Set<Waiter>>();
 
-  constructor(private readonly records: DeliveryRecords) {}
+  constructor(private readonly store: MockStore) {}
 
   wait(accountId: AccountId, { count = 1, settled, ...filter }: WaitFilter, timeoutMs: number): Promise<Delivery[]> {
     return new Promise((resolve, reject) => {
@@ -54,7 +56,7 @@ export class Waiters {
   changed(state: DeliveryState, previous?: DeliveryStatus): void {
     const set = this.byAccount.get(state.accountId);
     // A delivery forgotten by a reset can still finish an attempt that was on the wire: it no longer counts.
-    if (set === undefined || this.records.get(state.accountId, state.id) !== state) return;
+    if (set === undefined || this.store.delivery(state.accountId, state.id) !== state) return;
     for (const waiter of set) {
       const before = previous !== undefined && qualifies(waiter, state, previous);
       const now = qualifies(waiter, state, state.status);
@@ -64,9 +66,11 @@ export class Waiters {
     }
   }
 
-  /** The account's deliveries were forgotten: recount. */
-  recount(accountId: AccountId): void {
-    for (const waiter of this.byAccount.get(accountId) ?? []) waiter.found = this.qualifying(accountId, waiter).length;
+  /** The account's `deliveries` were forgotten (reset or retention): they no longer count. */
+  forgotten(accountId: AccountId, deliveries: readonly DeliveryState[]): void {
+    for (const waiter of this.byAccount.get(accountId) ?? []) {
+      for (const state of deliveries) if (qualifies(waiter, state, state.status)) waiter.found--;
+    }
   }
 
   rejectAll(error: Error): void {
@@ -92,7 +96,7 @@ export class Waiters {
   }
 
   private qualifying(accountId: AccountId, waiter: Waiter): DeliveryState[] {
-    return this.records.list(accountId, waiter.filter).filter((state) => qualifies(waiter, state, state.status));
+    return this.store.deliveries(accountId, waiter.filter).filter((state) => qualifies(waiter, state, state.status));
   }
 
   private remove(accountId: AccountId, waiter: Waiter): void {
@@ -107,7 +111,7 @@ export class Waiters {
    */
   private timeoutError(accountId: AccountId, waiter: Waiter, timeoutMs: number): Error {
     const { status, ...others } = waiter.filter;
-    const seen = this.records.list(accountId, others);
+    const seen = this.store.deliveries(accountId, others);
     const kind = status ?? (waiter.settled ? 'settled' : undefined);
     const matching = describeFilter(others);
     const wanted = [waiter.count, kind, deliveries(waiter.count)].filter((part) => part !== undefined).join(' ');

@@ -31,7 +31,11 @@ export interface paths {
         };
         /**
          * List deliveries
-         * @description The account's deliveries, oldest first, optionally filtered.
+         * @description The account's deliveries, oldest first, optionally filtered, one page at a time: pass the
+         *     answer's `nextCursor` as `cursor` to get the next page, with the same filters. `nextCursor`
+         *     is null when no more deliveries match now. The server keeps the latest deliveries of each
+         *     account (`--retain-deliveries`, 10000 by default): past that, the oldest settled ones are
+         *     forgotten; pending ones never are.
          */
         get: operations["listDeliveries"];
         put?: never;
@@ -203,7 +207,7 @@ export interface components {
             attempt: number;
             /** Format: date-time */
             startedAt: string;
-            /** @description null while the attempt is on the wire. */
+            /** @description null while the attempt is on the wire, and for an attempt interrupted by a stop of the server (`error` is then `interrupted`). */
             durationMs: number | null;
             /** @description The receiver's status, null when none was received. */
             statusCode: number | null;
@@ -459,6 +463,10 @@ export interface operations {
                 event?: components["schemas"]["EventName"];
                 /** @description Only deliveries in this state. */
                 status?: components["schemas"]["DeliveryStatus"];
+                /** @description Deliveries per page. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page; omit it for the first page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -466,7 +474,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The matching deliveries. */
+            /** @description One page of the matching deliveries. */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -474,6 +482,8 @@ export interface operations {
                 content: {
                     "application/json": {
                         data: components["schemas"]["Delivery"][];
+                        /** @description Opaque; pass it as `cursor` for the next page. Null when nothing more matches now. */
+                        nextCursor: string | null;
                     };
                 };
             };

@@ -1,0 +1,92 @@
+import type { DeliveryFilter } from '@titan-webhooks/sdk/mock';
+import { type DeliveryState, matchesFilter } from '../delivery/records.js';
+
+/**
+ * One account's deliveries: in creation order for lists and pages, and in the order they settled
+ * for retention. Forgetting is O(1): a forgotten delivery stays in `ordered` as a hole until the
+ * holes outnumber the live entries, then the array is compacted.
+ */
+export class AccountDeliveries {
+  private ordered: DeliveryState[] = [];
+  private readonly live = new Set<DeliveryState>();
+  /** Settled deliveries, first settled first: what retention forgets. */
+  private settled: DeliveryState[] = [];
+  private settledHead = 0;
+
+  get size(): number {
+    return this.live.size;
+  }
+
+  has(state: DeliveryState): boolean {
+    return this.live.has(state);
+  }
+
+  /** States arrive in increasing `seq`. */
+  add(state: DeliveryState): void {
+    this.ordered.push(state);
+    this.live.add(state);
+    if (state.status !== 'pending') this.settledNow(state);
+  }
+
+  settledNow(state: DeliveryState): void {
+    this.settled.push(state);
+  }
+
+  /** Forgets settled deliveries, first settled first, until at most `retain` are left; returns them. */
+  trim(retain: number): DeliveryState[] {
+    const dropped: DeliveryState[] = [];
+    while (this.live.size > retain && this.settledHead < this.settled.length) {
+      const state = this.settled[this.settledHead]!;
+      this.settled[this.settledHead++] = undefined as unknown as DeliveryState;
+      if (this.live.delete(state)) dropped.push(state);
+    }
+    if (this.settledHead > 1024 && this.settledHead * 2 > this.settled.length) {
+      this.settled = this.settled.slice(this.settledHead);
+      this.settledHead = 0;
+    }
+    if (this.ordered.length > 2 * this.live.size + 1024) this.ordered = this.ordered.filter((s) => this.live.has(s));
+    return dropped;
+  }
+
+  /** Forgets everything; returns what was live. */
+  clear(): DeliveryState[] {
+    const all = this.ordered.filter((s) => this.live.has(s));
+    this.ordered = [];
+    this.live.clear();
+    this.settled = [];
+    this.settledHead = 0;
+    return all;
+  }
+
+  matching(filter: DeliveryFilter = {}): DeliveryState[] {
+    return this.ordered.filter((s) => this.live.has(s) && matchesFilter(s, filter));
+  }
+
+  /** Up to `limit` matching deliveries with a `seq` above `after`, and whether more follow. */
+  page(filter: DeliveryFilter, limit: number, after: number): { deliveries: DeliveryState[]; more: boolean } {
+    const deliveries: DeliveryState[] = [];
+    for (let i = this.firstAfter(after); i < this.ordered.length; i++) {
+      const state = this.ordered[i]!;
+      if (!this.live.has(state) || !matchesFilter(state, filter)) continue;
+      if (deliveries.length === limit) return { deliveries, more: true };
+      deliveries.push(state);
+    }
+    return { deliveries, more: false };
+  }
+
+  pending(): DeliveryState[] {
+    return this.ordered.filter((s) => s.status === 'pending' && this.live.has(s));
+  }
+
+  /** Index of the first entry whose seq is above `after` (binary search: `ordered` is sorted by seq). */
+  private firstAfter(after: number): number {
+    let low = 0;
+    let high = this.ordered.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (this.ordered[mid]!.seq <= after) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+}

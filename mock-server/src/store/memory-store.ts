@@ -1,0 +1,202 @@
+import { newDeliveryId } from '@titan-webhooks/sdk/internal';
+import type { DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
+import { DeliveryState } from '../delivery/records.js';
+import type { AccountId, StoredWebhook } from '../model.js';
+import { AccountDeliveries } from './account-deliveries.js';
+import type { DeliveryPage, MockStore, NewDelivery, StoreChange, StoreListener } from './store.js';
+
+/** What a change means for a file: the SQLite store writes these; the memory store has nothing to write. */
+export type StoreWrite =
+  | { kind: 'account'; tokenDigest: string; accountId: AccountId }
+  | { kind: 'setting'; name: StoreSetting; value: string | number }
+  | { kind: 'webhook'; id: number; webhook: StoredWebhook | undefined }
+  | { kind: 'delivery'; delivery: DeliveryState }
+  | { kind: 'forget'; deliveries: readonly DeliveryState[] };
+
+export type StoreSetting = 'developmentToken' | 'nextWebhookId' | 'nextDeliverySeq' | 'nextAccount';
+
+export interface MemoryStoreOptions {
+  /** Settled deliveries kept per account; past it the first settled are forgotten. */
+  retainDeliveries: number;
+}
+
+const COMMITTED = Promise.resolve();
+
+/** The default store: everything in memory, gone when the process ends. */
+export class MemoryStore implements MockStore {
+  protected readonly webhooksById = new Map<number, StoredWebhook>();
+  protected readonly accounts = new Map<string, AccountId>();
+  protected readonly deliveriesByAccount = new Map<AccountId, AccountDeliveries>();
+  protected readonly deliveriesById = new Map<string, DeliveryState>();
+  protected token: string | undefined;
+  protected nextWebhookId = 1;
+  protected nextDeliverySeq = 1;
+  protected nextAccount = 1;
+  protected closed = false;
+  private readonly listeners = new Set<StoreListener>();
+
+  constructor(protected readonly options: MemoryStoreOptions) {}
+
+  accountId(tokenDigest: string): AccountId {
+    const known = this.accounts.get(tokenDigest);
+    if (known !== undefined) return known;
+    // Ordinal ids, so neither tokens nor their digests reach the logs.
+    const accountId = `account_${this.nextAccount++}`;
+    this.accounts.set(tokenDigest, accountId);
+    this.write({ kind: 'account', tokenDigest, accountId });
+    this.write({ kind: 'setting', name: 'nextAccount', value: this.nextAccount });
+    return accountId;
+  }
+
+  developmentToken(): string | undefined {
+    return this.token;
+  }
+
+  saveDevelopmentToken(token: string): void {
+    this.token = token;
+    this.write({ kind: 'setting', name: 'developmentToken', value: token });
+  }
+
+  get(id: number): StoredWebhook | undefined {
+    return this.webhooksById.get(id);
+  }
+
+  find(accountId: AccountId, id: number): StoredWebhook | undefined {
+    const webhook = this.webhooksById.get(id);
+    return webhook?.accountId === accountId ? webhook : undefined;
+  }
+
+  list(accountId: AccountId): StoredWebhook[] {
+    // A Map keeps insertion order and ids only grow: oldest first.
+    return [...this.webhooksById.values()].filter((webhook) => webhook.accountId === accountId);
+  }
+
+  allWebhooks(): StoredWebhook[] {
+    return [...this.webhooksById.values()];
+  }
+
+  createWebhook(fields: Omit<StoredWebhook, 'id' | 'createdAt'>): StoredWebhook {
+    const webhook: StoredWebhook = { ...fields, id: this.nextWebhookId++, createdAt: new Date().toISOString() };
+    this.webhooksById.set(webhook.id, webhook);
+    this.write({ kind: 'setting', name: 'nextWebhookId', value: this.nextWebhookId });
+    this.write({ kind: 'webhook', id: webhook.id, webhook });
+    this.publish({ type: 'webhook', before: undefined, after: webhook });
+    return webhook;
+  }
+
+  replaceWebhook(webhook: StoredWebhook): void {
+    const before = this.webhooksById.get(webhook.id);
+    this.webhooksById.set(webhook.id, webhook);
+    this.write({ kind: 'webhook', id: webhook.id, webhook });
+    this.publish({ type: 'webhook', before, after: webhook });
+  }
+
+  deleteWebhook(id: number): void {
+    const before = this.webhooksById.get(id);
+    if (before === undefined) return;
+    this.webhooksById.delete(id);
+    this.write({ kind: 'webhook', id, webhook: undefined });
+    this.publish({ type: 'webhook', before, after: undefined });
+  }
+
+  resetAccount(accountId: AccountId): void {
+    for (const webhook of this.list(accountId)) this.deleteWebhook(webhook.id);
+    const deliveries = this.deliveriesByAccount.get(accountId)?.clear() ?? [];
+    this.deliveriesByAccount.delete(accountId);
+    this.forget(accountId, deliveries);
+  }
+
+  createDelivery({ accountId, webhookId, event, retries, url }: NewDelivery): DeliveryState {
+    const state = new DeliveryState(
+      this.nextDeliverySeq++,
+      newDeliveryId(),
+      accountId,
+      webhookId,
+      event,
+      retries,
+      url,
+      Date.now(),
+    );
+    this.write({ kind: 'setting', name: 'nextDeliverySeq', value: this.nextDeliverySeq });
+    this.add(state);
+    this.write({ kind: 'delivery', delivery: state });
+    this.publish({ type: 'delivery', delivery: state, previous: undefined });
+    this.retain(accountId);
+    return state;
+  }
+
+  deliveryChanged(state: DeliveryState, previous?: DeliveryStatus): void {
+    // A delivery forgotten by a reset can still finish an attempt that was on the wire: nothing to keep.
+    if (this.closed || this.deliveriesById.get(state.id) !== state) return;
+    this.write({ kind: 'delivery', delivery: state });
+    if (previous === undefined || previous === state.status) return;
+    if (state.status !== 'pending') this.deliveriesByAccount.get(state.accountId)!.settledNow(state);
+    this.publish({ type: 'delivery', delivery: state, previous });
+    this.retain(state.accountId);
+  }
+
+  delivery(accountId: AccountId, id: string): DeliveryState | undefined {
+    const state = this.deliveriesById.get(id);
+    return state?.accountId === accountId ? state : undefined;
+  }
+
+  deliveries(accountId: AccountId, filter?: DeliveryFilter): DeliveryState[] {
+    return this.deliveriesByAccount.get(accountId)?.matching(filter) ?? [];
+  }
+
+  deliveryPage(accountId: AccountId, filter: DeliveryFilter, limit: number, after = 0): DeliveryPage {
+    const page = this.deliveriesByAccount.get(accountId)?.page(filter, limit, after);
+    if (page === undefined) return { deliveries: [], next: null };
+    return { deliveries: page.deliveries, next: page.more ? page.deliveries.at(-1)!.seq : null };
+  }
+
+  pendingDeliveries(): DeliveryState[] {
+    return [...this.deliveriesByAccount.values()].flatMap((account) => account.pending());
+  }
+
+  subscribe(listener: StoreListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  durable(): Promise<void> {
+    return COMMITTED;
+  }
+
+  close(): void {
+    this.closed = true;
+    this.listeners.clear();
+  }
+
+  /** Records a change for the file, if there is one. */
+  protected write(_change: StoreWrite): void {}
+
+  /** Adds a delivery to the indexes, as created or as loaded. */
+  protected add(state: DeliveryState): void {
+    let account = this.deliveriesByAccount.get(state.accountId);
+    if (account === undefined) {
+      account = new AccountDeliveries();
+      this.deliveriesByAccount.set(state.accountId, account);
+    }
+    account.add(state);
+    this.deliveriesById.set(state.id, state);
+  }
+
+  /** Forgets the account's settled deliveries past the retention limit. */
+  protected retain(accountId: AccountId): void {
+    const account = this.deliveriesByAccount.get(accountId);
+    if (account === undefined || account.size <= this.options.retainDeliveries) return;
+    this.forget(accountId, account.trim(this.options.retainDeliveries));
+  }
+
+  private forget(accountId: AccountId, deliveries: DeliveryState[]): void {
+    if (deliveries.length === 0) return;
+    for (const state of deliveries) this.deliveriesById.delete(state.id);
+    this.write({ kind: 'forget', deliveries });
+    this.publish({ type: 'forgotten', accountId, deliveries });
+  }
+
+  private publish(change: StoreChange): void {
+    for (const listener of this.listeners) listener(change);
+  }
+}
