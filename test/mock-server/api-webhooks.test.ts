@@ -25,7 +25,7 @@ describe.each(STORE_KINDS)('with the %s store', (kind) => {
     call(mock.url, method, path, { token: 'tok_bob', body });
 
   describe('create', () => {
-    test('answers 201 with the defaults of §3 and hmacKey', async () => {
+    test('answers 201 with the default retries, events and enabled, and hmacKey', async () => {
       const res = await alice('POST', '/api/webhooks', { url: URL_A });
       expect(res.status).toBe(201);
       expect(res.body.data).toEqual({
