@@ -20,6 +20,7 @@ const KEY = 'cheap-refusals-key-0123456789';
 const WELL_FORMED = `sha256=${'ab'.repeat(32)}`;
 
 interface RawAnswer {
+  /** The answer's status, or 0 when the connection was reset before one could be read. */
   status: number;
   body: string;
   /** Body bytes the client had written when the server closed the connection. */
@@ -31,7 +32,7 @@ interface RawAnswer {
  * hostile client would; resolves once the server has answered and closed the connection.
  */
 function trickle(port: number, headers: Record<string, string>, declaredLength: number, intervalMs: number) {
-  return new Promise<RawAnswer>((resolve, reject) => {
+  return new Promise<RawAnswer>((resolve) => {
     const socket = connect(port, '127.0.0.1');
     let received = '';
     let bytesSent = 0;
@@ -52,8 +53,13 @@ function trickle(port: number, headers: Record<string, string>, declaredLength: 
     socket.on('close', () => {
       clearInterval(timer);
       const status = /^HTTP\/1\.1 (\d{3})/.exec(received);
-      if (!status) return reject(new Error(`the connection closed without an answer: ${JSON.stringify(received)}`));
-      resolve({ status: Number(status[1]), body: received.slice(received.indexOf('\r\n\r\n') + 4), bytesSent });
+      // 0: reset before any answer arrived. A server that answers early and closes while the client is still
+      // sending makes the kernel reset the connection, which can discard the answer unread.
+      resolve({
+        status: status ? Number(status[1]) : 0,
+        body: received.slice(received.indexOf('\r\n\r\n') + 4),
+        bytesSent,
+      });
     });
   });
 }
@@ -219,7 +225,10 @@ describe('a flood of 1,000 trickling unsigned connections', () => {
       const after = await memory();
 
       expect(alongside.status).toBe(200);
-      expect(answers.every((answer) => answer.status === 401)).toBe(true);
+      // Every connection is refused: answered 401, or, for a handful at most, reset by the TCP race above.
+      const statuses = new Set(answers.map((answer) => answer.status));
+      expect([...statuses].filter((status) => status !== 401 && status !== 0)).toEqual([]);
+      expect(answers.filter((answer) => answer.status === 401).length).toBeGreaterThanOrEqual(990);
       // Answered from the headers: no connection lived long enough to send more than a few bytes.
       expect(Math.max(...answers.map((answer) => answer.bytesSent))).toBeLessThan(1000);
       // None of the 1,000 is left open; only this test's own keep-alive fetches may be.
