@@ -252,13 +252,7 @@ export interface components {
          * @description At least one of `status`, `drop` and `delayMs`; `status` and `drop` exclude each other;
          *     `retryAfterSeconds` goes with `status`.
          */
-        ApiFaultCreate: components["schemas"]["ApiFaultRule"] & ({
-            status: unknown;
-        } | {
-            drop: unknown;
-        } | {
-            delayMs: unknown;
-        }) & unknown;
+        ApiFaultCreate: components["schemas"]["ApiFaultRule"] & unknown & unknown;
         /**
          * ApiFault
          * @description An injected fault as created, with its id and its uses left.
