@@ -74,6 +74,20 @@ describe('POST /_mock/faults', () => {
     expect(await listFaults()).toEqual([]);
   });
 
+  test('an account keeps at most 100 faults: the oldest used-up one makes room, active ones never do', async () => {
+    const faults = [];
+    for (let i = 0; i < 100; i++) faults.push(await inject({ status: 500, count: 1 }));
+    const full = await call(mock.url, 'POST', '/_mock/faults', { token: 'tok_a', body: { status: 500, count: 1 } });
+    expect(full.status).toBe(400);
+    expect(full.body.details[0].message).toContain('100 active faults');
+    expect((await api('get', '/api/webhooks')).status).toBe(500);
+    const added = await inject({ status: 502, count: 1 });
+    const listed = await listFaults();
+    expect(listed).toHaveLength(100);
+    expect(listed[0]!.id).toBe(faults[1]!.id);
+    expect(listed.at(-1)).toEqual(added);
+  });
+
   test('no body: 400; no token: 401', async () => {
     expect((await call(mock.url, 'POST', '/_mock/faults', { token: 'tok_a' })).status).toBe(400);
     expect((await call(mock.url, 'POST', '/_mock/faults', { body: { status: 500, count: 1 } })).status).toBe(401);
