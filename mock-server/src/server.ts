@@ -2,7 +2,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { EventName, EventPayloads } from '@titan-webhooks/sdk';
-import { createMockControl, type Delivery, type DeliveryFilter, type EmitResult } from '@titan-webhooks/sdk/mock';
+import {
+  type ApiFaultsControl,
+  createMockControl,
+  type Delivery,
+  type DeliveryFilter,
+  type EmitResult,
+} from '@titan-webhooks/sdk/mock';
 import { createApp } from './api/app.js';
 import { createAccounts } from './api/auth.js';
 import { answerClientError } from './api/client-error.js';
@@ -37,8 +43,10 @@ export interface MockServer {
   deliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
   /** Rejects after `timeoutMs` (default 5000) with what was found so far in the message. */
   waitForDeliveries(filter: WaitForDeliveriesFilter, timeoutMs?: number): Promise<Delivery[]>;
-  /** Removes the account's webhooks and deliveries. */
+  /** Removes the account's webhooks, deliveries and API faults. */
   reset(): Promise<void>;
+  /** Faults injected into `/api` for the first token's account. */
+  faults: ApiFaultsControl;
 }
 
 /** How long close() lets attempts on the wire finish. */
@@ -144,5 +152,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     // Straight to the engine: it resolves on change, where polling over HTTP would add latency.
     waitForDeliveries: (filter, timeoutMs = 5000) => engine.waitFor(account.id, filter, timeoutMs),
     reset: () => control.reset(),
+    faults: control.faults,
   };
 }

@@ -11,6 +11,18 @@ const MAX_PAGE_SIZE = 1000;
 export type Delivery = components['schemas']['Delivery'];
 export type DeliveryAttempt = components['schemas']['DeliveryAttempt'];
 export type DeliveryStatus = components['schemas']['DeliveryStatus'];
+export type ApiFault = components['schemas']['ApiFault'];
+export type ApiFaultCreate = components['schemas']['ApiFaultCreate'];
+
+/** Faults injected into the mock server's `/api`, to test how an app handles Titan's errors. */
+export interface ApiFaultsControl {
+  /** Makes the next `count` matching `/api` requests slow, fail with `status`, or lose their connection. */
+  create(fault: ApiFaultCreate, options?: RequestOptions): Promise<ApiFault>;
+  /** The account's faults in the order they apply, with the uses each has left. */
+  list(options?: RequestOptions): Promise<ApiFault[]>;
+  /** Removes one fault; TitanApiError 404 when the account has no such fault. */
+  delete(id: string, options?: RequestOptions): Promise<void>;
+}
 
 export interface DeliveryFilter {
   webhookId?: number;
@@ -49,8 +61,9 @@ export interface MockControl {
   deliveriesPage(query?: DeliveryPageQuery, options?: RequestOptions): Promise<DeliveryPage>;
   /** One delivery. */
   delivery(id: string, options?: RequestOptions): Promise<Delivery>;
-  /** Removes the account's webhooks and deliveries. */
+  /** Removes the account's webhooks, deliveries and API faults. */
   reset(options?: RequestOptions): Promise<void>;
+  faults: ApiFaultsControl;
   /** The underlying openapi-fetch client. */
   raw: Client<paths>;
 }
@@ -88,6 +101,13 @@ export function createMockControl(options: ClientOptions): MockControl {
     delivery: (id, { signal } = {}) => unwrap(raw.GET('/_mock/deliveries/{id}', { params: { path: { id } }, signal })),
     async reset({ signal } = {}) {
       await unwrap(raw.POST('/_mock/reset', { signal }));
+    },
+    faults: {
+      create: (fault, { signal } = {}) => unwrap(raw.POST('/_mock/faults', { body: fault, signal })),
+      list: ({ signal } = {}) => unwrap(raw.GET('/_mock/faults', { signal })),
+      async delete(id, { signal } = {}) {
+        await unwrap(raw.DELETE('/_mock/faults/{id}', { params: { path: { id } }, signal }));
+      },
     },
   };
 }

@@ -2,6 +2,9 @@
 
 export type { components as MockControlComponents, paths as MockControlPaths } from './generated/mock-control-api.js';
 export type {
+  ApiFault,
+  ApiFaultCreate,
+  ApiFaultsControl,
   Delivery,
   DeliveryAttempt,
   DeliveryFilter,

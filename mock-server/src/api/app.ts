@@ -10,6 +10,8 @@ import { type Accounts, authenticate, requireScope } from './auth.js';
 import { jsonBody } from './body.js';
 import { controlRoutes } from './control-routes.js';
 import { errorHandler, routeNotFound } from './errors.js';
+import { createApiFaults, injectFaults } from './faults.js';
+import { faultsRoutes } from './faults-routes.js';
 import { type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { createValidators } from './validation.js';
 import { webhooksRoutes } from './webhooks-routes.js';
@@ -36,6 +38,7 @@ export function createApp({
   // Conditional GETs would answer 304 to API clients that never asked for caching.
   app.set('etag', false);
   const validators = createValidators({ allowPrivateUrls });
+  const faults = createApiFaults();
 
   app.use((req, res, next) => {
     const started = performance.now();
@@ -68,10 +71,19 @@ export function createApp({
     authenticate(accounts),
     requireScope('webhooks:manage'),
     jsonBody(),
+    // Faults stand in for the API failing while it handles a request: the checks that refuse a request
+    // outright (rate limit, token, scope, unreadable body) come first and never use one up.
+    injectFaults(faults),
     webhooksRoutes({ store, validators, allowPrivateUrls }),
   );
   // Not rate limited: test suites emit and poll as fast as they need; only the vendor's /api is.
-  app.use('/_mock', authenticate(accounts), jsonBody(), controlRoutes({ store, engine, validators }));
+  app.use(
+    '/_mock',
+    authenticate(accounts),
+    jsonBody(),
+    faultsRoutes(faults, validators),
+    controlRoutes({ store, engine, validators }),
+  );
 
   app.use(routeNotFound);
   app.use(errorHandler(logger));

@@ -2,7 +2,8 @@ import type { ApiComponents } from '@titan-webhooks/sdk';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 
-export type ErrorCode = ApiComponents['schemas']['ErrorCode'];
+/** The API's codes, plus the one only the mock server's injected faults answer with. */
+export type ErrorCode = ApiComponents['schemas']['ErrorCode'] | 'injected_fault';
 export type ErrorDetail = ApiComponents['schemas']['ErrorDetail'];
 
 const STATUS: Record<ErrorCode, number> = {
@@ -16,6 +17,8 @@ const STATUS: Record<ErrorCode, number> = {
   request_timeout: 408,
   rate_limited: 429,
   internal_error: 500,
+  // Always given its status by the fault that answers with it.
+  injected_fault: 500,
 };
 
 /**

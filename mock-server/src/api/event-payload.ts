@@ -7,7 +7,8 @@ const TIME_KEY = /^timestamp$|At$|Until$/;
 const ID_KEY = /^(id|messageId|callId)$/;
 const HEX_ID = /^[0-9A-F]{16,}$/;
 
-function freshHexId(example: string): string {
+/** A random id shaped like `example`: the same length, uppercase hex. */
+export function freshHexId(example: string): string {
   // Keep the device prefix ("3EB0" for ids made by WhatsApp Web) so the id still looks like the example.
   const keep = example.startsWith('3EB0') ? 4 : 0;
   const digits = randomBytes(Math.ceil(example.length / 2))

@@ -70,8 +70,9 @@ function describe(error: ErrorObject): ErrorDetail {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'additionalProperties':
+    case 'unevaluatedProperties':
       return {
-        path: `${error.instancePath}/${escapePointer(String(params.additionalProperty))}`,
+        path: `${error.instancePath}/${escapePointer(String(params.additionalProperty ?? params.unevaluatedProperty))}`,
         message: 'is not a known field',
       };
     case 'required':
@@ -138,6 +139,7 @@ export interface RequestValidators {
   webhookCreate(body: unknown): ErrorDetail[];
   webhookUpdate(body: unknown): ErrorDetail[];
   emitRequest(body: unknown): ErrorDetail[];
+  apiFaultCreate(body: unknown): ErrorDetail[];
   /** Details with paths under `/payload`. */
   eventPayload(event: EventName, payload: unknown): ErrorDetail[];
   /** The `{id}` of `/api/webhooks/{id}`; 400 `validation_error` unless a positive safe integer. */
@@ -155,6 +157,7 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
   const create = validator(`${titan}#/components/schemas/WebhookCreate`);
   const update = validator(`${titan}#/components/schemas/WebhookUpdate`);
   const emit = validator(`${CONTROL}#/components/schemas/EmitEventRequest`);
+  const apiFault = validator(`${CONTROL}#/components/schemas/ApiFaultCreate`);
   const id = validator(`${TITAN}#/components/parameters/WebhookId/schema`);
   const query = validator(DELIVERY_QUERY);
   // An http URL fails the schema's https pattern before the URL policy runs: name the switch here too.
@@ -167,6 +170,7 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
     webhookCreate: (body) => hintLocalReceivers(check(create, body), body),
     webhookUpdate: (body) => hintLocalReceivers(check(update, body), body),
     emitRequest: (body) => check(emit, body),
+    apiFaultCreate: (body) => check(apiFault, body),
     eventPayload: (event, payload) =>
       check(validator(`${TITAN}#/components/schemas/${eventSchemaName(event, 'Payload')}`), payload, '/payload'),
     webhookId(raw) {

@@ -74,10 +74,61 @@ export interface paths {
         put?: never;
         /**
          * Reset the account
-         * @description Removes the account's webhooks and deliveries and cancels its pending retries.
+         * @description Removes the account's webhooks, deliveries and injected API faults, and cancels its pending retries.
          */
         post: operations["reset"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the injected faults
+         * @description The account's faults in the order they apply, used-up ones included (`remaining` 0).
+         */
+        get: operations["listApiFaults"];
+        put?: never;
+        /**
+         * Inject a fault into the API
+         * @description Makes the next `count` requests of this account to `/api` that match `method` and `path` fail:
+         *     each waits `delayMs`, then is answered with `status` (the API's error body with the code
+         *     `injected_fault`, and `Retry-After` when `retryAfterSeconds` is given) or, with `drop`, has its
+         *     connection closed with no answer at all. With only `delayMs`, the request is then handled
+         *     normally: a slow API. Faults apply in the order they were created: a request uses the first
+         *     matching one that has uses left. An answered fault's body is
+         *     `{"error": "...", "code": "injected_fault"}`, so an app's logs can tell it from a real failure.
+         *
+         *     A fault never hides the answers a request gets before the API handles it: a missing or unknown
+         *     token still gets 401, a token without the scope 403, a request over the rate limit 429
+         *     `rate_limited`, an unreadable body 400 or 415; none of these uses up a fault.
+         */
+        post: operations["createApiFault"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/faults/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an injected fault */
+        delete: operations["deleteApiFault"];
         options?: never;
         head?: never;
         patch?: never;
@@ -169,6 +220,52 @@ export interface components {
          * @enum {string}
          */
         DeliveryStatus: "pending" | "succeeded" | "failed" | "cancelled";
+        /**
+         * HttpMethod
+         * @enum {string}
+         */
+        HttpMethod: "GET" | "POST" | "PUT" | "DELETE";
+        /**
+         * ApiFaultRule
+         * @description Which `/api` requests a fault applies to, and what it does to them.
+         */
+        ApiFaultRule: {
+            /** @description Only requests with this method; every method when omitted. */
+            method?: components["schemas"]["HttpMethod"];
+            /**
+             * @description Only requests to this path (the query is ignored); `*` matches any one segment, so
+             *     `/api/webhooks/*` matches `/api/webhooks/7` but not `/api/webhooks`. Every `/api` path when omitted.
+             */
+            path?: string;
+            /** @description The status to answer with. */
+            status?: (408 | 429) | number;
+            /** @description Sent as `Retry-After` with the status. */
+            retryAfterSeconds?: number;
+            /** @description How long the request waits before the fault acts. */
+            delayMs?: number;
+            /**
+             * @description Close the connection without any answer.
+             * @constant
+             */
+            drop?: true;
+            /** @description How many matching requests the fault applies to. */
+            count: number;
+        };
+        /**
+         * ApiFaultCreate
+         * @description At least one of `status`, `drop` and `delayMs`; `status` and `drop` exclude each other;
+         *     `retryAfterSeconds` goes with `status`.
+         */
+        ApiFaultCreate: components["schemas"]["ApiFaultRule"] & unknown & unknown;
+        /**
+         * ApiFault
+         * @description An injected fault as created, with its id and its uses left.
+         */
+        ApiFault: {
+            id: string;
+            /** @description Matching requests it still applies to; 0 once used up. */
+            remaining: number;
+        } & components["schemas"]["ApiFaultRule"];
         /** EmitEventRequest */
         EmitEventRequest: {
             event: components["schemas"]["EventName"];
@@ -544,6 +641,115 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listApiFaults: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The faults. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ApiFault"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createApiFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "method": "GET",
+                 *       "path": "/api/webhooks",
+                 *       "status": 503,
+                 *       "retryAfterSeconds": 1,
+                 *       "count": 1
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiFaultCreate"];
+            };
+        };
+        responses: {
+            /** @description The fault, with its id and its uses left. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ApiFault"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    deleteApiFault: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Fault id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed; later requests no longer match it. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            /** @constant */
+                            success: true;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No such fault in your account (`not_found`). */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "fault not found",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };
