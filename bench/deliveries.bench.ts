@@ -4,8 +4,7 @@ import { createServer } from 'node:http';
 import { createEvent, signPayload } from '@titan-webhooks/sdk';
 import { deliveryHeaders, newDeliveryId } from '@titan-webhooks/sdk/internal';
 import { Agent, request } from 'undici';
-import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
-import { addWebhook, benchStore, silentLogger } from './fixtures.js';
+import { addWebhook, benchEngine, benchStore } from './fixtures.js';
 import { close, listen } from './http-load.js';
 import { type Bench, figure, interleaved } from './lib.js';
 
@@ -27,13 +26,7 @@ export const deliveriesBench: Bench = {
     const engineRun = async () => {
       // Every delivery kept, so that waitFor can count them all.
       const store = benchStore(undefined, EVENTS * WEBHOOKS);
-      const engine = createDeliveryEngine({
-        store,
-        timeScale: 1,
-        deliveryTimeoutMs: 10_000,
-        allowPrivateUrls: true,
-        logger: silentLogger,
-      });
+      const engine = benchEngine(store);
       for (let i = 0; i < WEBHOOKS; i++) addWebhook(store, { url });
       const start = performance.now();
       for (const event of events) engine.emit('bench', event);

@@ -2,20 +2,13 @@
 // with a receiver that answers at once so that deliveries do not pile up.
 import { createServer } from 'node:http';
 import { createEvent } from '@titan-webhooks/sdk';
-import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
-import { addWebhook, benchStore, silentLogger } from './fixtures.js';
+import { addWebhook, benchEngine, benchStore } from './fixtures.js';
 import { close, listen } from './http-load.js';
 import { type Bench, figure, percentile } from './lib.js';
 
 async function emitLatencies(total: number, matching: number, url: string): Promise<number[]> {
   const store = benchStore();
-  const engine = createDeliveryEngine({
-    store,
-    timeScale: 1,
-    deliveryTimeoutMs: 10_000,
-    allowPrivateUrls: true,
-    logger: silentLogger,
-  });
+  const engine = benchEngine(store);
   for (let i = 0; i < total; i++) {
     addWebhook(store, { url, events: [i < matching ? 'message.received' : 'session.status'] });
   }

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { newWebhookFields } from '../mock-server/src/api/webhook-rules.js';
-import type { StoredWebhook } from '../mock-server/src/model.js';
+import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
+import type { DeliveryEngine, StoredWebhook } from '../mock-server/src/model.js';
 import { type MockStore, openStore } from '../mock-server/src/store/index.js';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -18,5 +19,16 @@ export function addWebhook(
   return store.createWebhook({
     ...newWebhookFields('bench', { url: fields.url, hmacKey: 'bench-signing-key-0123456789' }),
     ...fields,
+  });
+}
+
+/** The delivery engine as the server runs it over `store`, at scale 1, allowed to reach loopback receivers. */
+export function benchEngine(store: MockStore): DeliveryEngine {
+  return createDeliveryEngine({
+    store,
+    timeScale: 1,
+    deliveryTimeoutMs: 10_000,
+    allowPrivateUrls: true,
+    logger: silentLogger,
   });
 }

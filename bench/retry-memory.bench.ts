@@ -1,10 +1,9 @@
 // Memory per pending retry: 100,000 deliveries whose first attempt failed (connection refused),
 // each waiting an hour for its retry.
 import { createEvent } from '@titan-webhooks/sdk';
-import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
 import { toDelivery } from '../mock-server/src/delivery/records.js';
 import type { MockStore } from '../mock-server/src/store/index.js';
-import { addWebhook, benchStore, silentLogger } from './fixtures.js';
+import { addWebhook, benchEngine, benchStore } from './fixtures.js';
 import { type Bench, figure } from './lib.js';
 
 const PENDING = 100_000;
@@ -23,13 +22,7 @@ export const retryMemoryBench: Bench = {
   async run() {
     if (!global.gc) throw new Error('run with --expose-gc (npm run bench does)');
     const store = benchStore();
-    const engine = createDeliveryEngine({
-      store,
-      timeScale: 1,
-      deliveryTimeoutMs: 10_000,
-      allowPrivateUrls: true,
-      logger: silentLogger,
-    });
+    const engine = benchEngine(store);
     // Port 9 on loopback refuses at once: every first attempt fails fast and schedules a retry.
     const hooks = Array.from({ length: 100 }, () =>
       addWebhook(store, {

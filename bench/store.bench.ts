@@ -6,9 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockServer } from '@titan-webhooks/mock-server';
 import { createEvent } from '@titan-webhooks/sdk';
-import { createDeliveryEngine } from '../mock-server/src/delivery/index.js';
 import { AttemptRecord, type EventBody } from '../mock-server/src/delivery/records.js';
-import { addWebhook, benchStore, silentLogger } from './fixtures.js';
+import { addWebhook, benchEngine, benchStore } from './fixtures.js';
 import { close, listen } from './http-load.js';
 import { type Bench, figure, interleaved, percentile } from './lib.js';
 
@@ -36,13 +35,7 @@ async function deliveriesPerSecond(url: string, withFile: boolean): Promise<numb
   const data = withFile ? tempFile() : undefined;
   // Every delivery kept, so that waitFor can count them all.
   const store = benchStore(data?.file, EVENTS * WEBHOOKS);
-  const engine = createDeliveryEngine({
-    store,
-    timeScale: 1,
-    deliveryTimeoutMs: 10_000,
-    allowPrivateUrls: true,
-    logger: silentLogger,
-  });
+  const engine = benchEngine(store);
   for (let i = 0; i < WEBHOOKS; i++) addWebhook(store, { url });
   const events = Array.from({ length: EVENTS }, () => createEvent('message.received'));
   const start = performance.now();
@@ -90,13 +83,7 @@ async function settledRss(): Promise<number> {
 /** RSS after SHORT_RUN_EVENTS and after LONG_RUN_EVENTS delivered events, at the default retention. */
 async function rssOverALongRun(url: string): Promise<{ short: number; long: number }> {
   const store = benchStore();
-  const engine = createDeliveryEngine({
-    store,
-    timeScale: 1,
-    deliveryTimeoutMs: 10_000,
-    allowPrivateUrls: true,
-    logger: silentLogger,
-  });
+  const engine = benchEngine(store);
   addWebhook(store, { url });
   let delivered = 0;
   let short = 0;
