@@ -6,14 +6,17 @@ import { addWebhook, benchEngine, benchStore } from './fixtures.js';
 import { close, listen } from './http-load.js';
 import { type Bench, figure, percentile } from './lib.js';
 
+const EMITS = 300;
+
 async function emitLatencies(total: number, matching: number, url: string): Promise<number[]> {
-  const store = benchStore();
+  // Every delivery kept, so that waitFor can count them all.
+  const store = benchStore(undefined, EMITS * matching);
   const engine = benchEngine(store);
   for (let i = 0; i < total; i++) {
     addWebhook(store, { url, events: [i < matching ? 'message.received' : 'session.status'] });
   }
   const latencies: number[] = [];
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < EMITS; i++) {
     const event = createEvent('message.received');
     const start = performance.now();
     const deliveries = engine.emit('bench', event);

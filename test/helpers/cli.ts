@@ -2,6 +2,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { readyLine } from './ready-line.js';
 
 export const ROOT = join(__dirname, '..', '..');
 export const CLI = join(ROOT, 'mock-server', 'dist', 'cli.js');
@@ -23,17 +24,7 @@ export function start(
     env: { ...process.env, ...env },
     detached: true,
   });
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk;
-      const line = stdout.split('\n').find((l) => l.startsWith('{'));
-      if (line !== undefined && stdout.includes('\n', stdout.indexOf(line))) resolve({ child, info: JSON.parse(line) });
-    });
-    child.on('exit', (code) => reject(new Error(`exited with ${code} before listening: ${stderr}`)));
-  });
+  return readyLine(child).then((line) => ({ child, info: JSON.parse(line) }));
 }
 
 /** Runs the CLI to its end. */

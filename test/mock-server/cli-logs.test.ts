@@ -2,6 +2,10 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { createTitanClient } from '@titan-webhooks/sdk';
+import { createMockControl } from '@titan-webhooks/sdk/mock';
+import { start, stop } from '../helpers/cli.js';
+import { startTestServer } from '../helpers/http-server.js';
 
 const ROOT = join(__dirname, '..', '..');
 const CLI = join(ROOT, 'mock-server', 'dist', 'cli.js');
@@ -90,4 +94,61 @@ test('on a terminal the default is pretty, in colour', async () => {
   const esc = '\u001b';
   expect(logLine).toMatch(/^\[[\d:.]+\] /);
   expect(logLine).toContain(`${esc}[32mINFO${esc}[39m: ${esc}[36mlistening${esc}[39m `);
+});
+
+test('at info: a line per emit, per finished attempt and per delivery that gives up', async () => {
+  const receiver = await startTestServer((req, res) => res.writeHead(req.url === '/ok' ? 200 : 500).end());
+  const { child, info } = await start([
+    '--port',
+    '0',
+    '--log-format',
+    'json',
+    '--allow-private-urls',
+    '--time-scale',
+    '0.01',
+  ]);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+  const ids = { ok: 0, failing: 0, event: '' };
+  try {
+    const titan = createTitanClient({ baseUrl: info.url, token: info.token });
+    ids.ok = (await titan.webhooks.create({ url: `${receiver.url}/ok` })).id;
+    ids.failing = (
+      await titan.webhooks.create({
+        url: `${receiver.url}/fail`,
+        retries: { attempts: 1, delaySeconds: 1, policy: 'constant' },
+      })
+    ).id;
+    const mock = createMockControl({ baseUrl: info.url, token: info.token });
+    ids.event = (await mock.emit('message.received')).event.id;
+    for (let tries = 0; (await mock.deliveries({ status: 'pending' })).length > 0; tries++) {
+      if (tries > 100) throw new Error('deliveries still pending after 10 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  } finally {
+    expect(await stop(child)).toBe(0);
+    await receiver.close();
+  }
+  const entries = stderr
+    .trimEnd()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+  const of = (msg: string) => entries.filter((entry) => entry.msg === msg);
+  expect(of('emit')).toEqual([
+    expect.objectContaining({ level: 30, event: 'message.received', eventId: ids.event, deliveries: 2 }),
+  ]);
+  expect(of('attempt succeeded')).toEqual([
+    expect.objectContaining({ level: 30, webhookId: ids.ok, attempt: 1, statusCode: 200, error: null }),
+  ]);
+  expect(of('attempt failed')).toEqual([
+    expect.objectContaining({ level: 40, webhookId: ids.failing, attempt: 1, statusCode: 500 }),
+    expect.objectContaining({ level: 40, webhookId: ids.failing, attempt: 2, statusCode: 500 }),
+  ]);
+  expect(of('delivery failed: no retries left')).toEqual([
+    expect.objectContaining({ level: 40, event: 'message.received', webhookId: ids.failing, attempts: 2 }),
+  ]);
+  for (const entry of [...of('attempt succeeded'), ...of('attempt failed')]) {
+    expect(entry).toMatchObject({ event: 'message.received', deliveryId: expect.stringMatching(/^dlv_/) });
+    expect(typeof entry.durationMs).toBe('number');
+  }
 });

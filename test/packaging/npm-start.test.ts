@@ -4,8 +4,8 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readyLine } from '../helpers/ready-line.js';
 import { cleanNpmEnv } from './npm.js';
-import { readyLine } from './ready-line.js';
 
 const ROOT = join(__dirname, '..', '..');
 

@@ -18,8 +18,8 @@ import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import ts from 'typescript';
+import { readyLine } from '../helpers/ready-line.js';
 import { cleanNpmEnv } from './npm.js';
-import { readyLine } from './ready-line.js';
 import { nodeBinary, SUPPORTED_MAJORS } from './runtimes.js';
 
 const ROOT = join(__dirname, '..', '..');

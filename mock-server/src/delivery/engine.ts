@@ -101,6 +101,12 @@ export class Engine implements DeliveryEngine {
 
   emit(accountId: AccountId, event: TitanEvent): EmittedDelivery[] {
     if (this.closed) throw new Error('the delivery engine is closed');
+    const emitted = this.fanOut(accountId, event);
+    this.options.logger.info({ event: event.event, eventId: event.id, deliveries: emitted.length }, 'emit');
+    return emitted;
+  }
+
+  private fanOut(accountId: AccountId, event: TitanEvent): EmittedDelivery[] {
     const candidates = this.index.candidates(accountId, event.event);
     if (candidates.length === 0) return [];
     const body = JSON.stringify(event);
@@ -214,27 +220,32 @@ export class Engine implements DeliveryEngine {
     state.inFlight = false;
     const { statusCode, error } = record;
     const succeeded = error === null && statusCode !== null && statusCode >= 200 && statusCode < 300;
+    // One line per finished attempt, at info or above, so a terminal shows every delivery as it happens.
+    const line = {
+      event: state.event.event,
+      deliveryId: state.id,
+      webhookId: state.webhookId,
+      attempt: record.attempt,
+      statusCode,
+      error,
+      durationMs: record.durationMs,
+    };
     if (succeeded) {
+      this.options.logger.info(line, 'attempt succeeded');
       this.finish(state, 'succeeded');
       return;
     }
-    this.options.logger.warn(
-      {
-        deliveryId: state.id,
-        webhookId: state.webhookId,
-        attempt: record.attempt,
-        statusCode,
-        error,
-        durationMs: record.durationMs,
-      },
-      'delivery attempt failed',
-    );
+    this.options.logger.warn(line, 'attempt failed');
     // Delete, disable or reset while on the wire: no retry follows.
     if (state.cancelRequested) {
       this.finish(state, 'cancelled');
       return;
     }
     if (statusCode === 410 || record.attempt > state.retries.attempts) {
+      this.options.logger.warn(
+        { event: state.event.event, deliveryId: state.id, webhookId: state.webhookId, attempts: record.attempt },
+        statusCode === 410 ? 'delivery failed: the receiver answered 410 Gone' : 'delivery failed: no retries left',
+      );
       this.finish(state, 'failed');
       return;
     }
