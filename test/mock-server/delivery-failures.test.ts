@@ -77,21 +77,24 @@ describe.each(STORE_KINDS)('with the %s store', (kind) => {
 
   describe('concurrency', () => {
     test('a hanging receiver never delays another webhook', async () => {
+      // A longer timeout than the other tests: the healthy webhook's attempts must not fail on a loaded machine.
+      await harness.close(500);
+      harness = createTestEngine(kind, { deliveryTimeoutMs: 1_000 });
+      ({ engine, webhooks } = harness);
       const hang = webhooks.add({ url: `${server.url}/hang`, events: ['presence.update'], retries: noRetry });
       const ok = webhooks.add({ url: `${server.url}/ok`, events: ['presence.update'], retries: noRetry });
-      const started = Date.now();
       for (let i = 0; i < 30; i++) engine.emit('acct_1', testEvent('presence.update'));
-      await engine.waitFor('acct_1', { webhookId: ok.id, status: 'succeeded', count: 30 }, 5_000);
-      expect(Date.now() - started).toBeLessThan(200);
-      // At most 8 attempts on the wire for the hanging webhook; the rest wait their turn.
+      const done = await engine.waitFor('acct_1', { webhookId: ok.id, count: 30 }, 5_000);
+      expect(done.every((d) => d.status === 'succeeded' && d.attempts.length === 1)).toBe(true);
+      // All 30 went through while the hanging webhook still held its first 8 attempts: nothing waited for it.
       expect(server.requests.filter((r) => r.url === '/hang')).toHaveLength(8);
       const hung = webhooks.deliveries('acct_1', { webhookId: hang.id });
-      expect(hung.filter((d) => d.attempts.length === 1)).toHaveLength(8);
+      expect(hung.filter((d) => d.attempts.length === 1 && d.status === 'pending')).toHaveLength(8);
       expect(hung.filter((d) => d.attempts.length === 0)).toHaveLength(22);
       // Each timeout frees a slot for the next one, in order.
-      const failed = await engine.waitFor('acct_1', { webhookId: hang.id, count: 30 }, 5_000);
+      const failed = await engine.waitFor('acct_1', { webhookId: hang.id, count: 30 }, 10_000);
       expect(failed.every((d) => d.status === 'failed' && /^timeout/.test(d.attempts[0]!.error!))).toBe(true);
-    });
+    }, 20_000);
   });
 
   describe('cancellation of queued attempts', () => {
