@@ -6,6 +6,7 @@ import type { MockServer } from '@titan-webhooks/mock-server';
 import { createEvent } from '@titan-webhooks/sdk';
 import Database from 'better-sqlite3';
 import pino from 'pino';
+import { newWebhookFields } from '../../mock-server/src/api/webhook-rules.js';
 import { AttemptRecord } from '../../mock-server/src/delivery/records.js';
 import { type MockStore, openStore } from '../../mock-server/src/store/index.js';
 import { call } from '../helpers/contract.js';
@@ -96,17 +97,7 @@ test.each<[string, boolean, number]>([
   const store = openStore({ dataFile: data?.file, retainDeliveries: 1_000, logger: silent });
   try {
     const url = 'http://127.0.0.1:9/hook';
-    const { id } = store.createWebhook({
-      accountId: 'acct_1',
-      url,
-      events: [],
-      session: null,
-      label: null,
-      enabled: true,
-      hmacKey: null,
-      headers: [],
-      retries: { attempts: 3, delaySeconds: 5, policy: 'exponential' },
-    });
+    const { id } = store.createWebhook(newWebhookFields('acct_1', { url }));
     let early = 0;
     for (let i = 1; i <= total; i++) {
       deliverOne(store, id, url);

@@ -102,7 +102,10 @@ export class Engine implements DeliveryEngine {
   emit(accountId: AccountId, event: TitanEvent): EmittedDelivery[] {
     if (this.closed) throw new Error('the delivery engine is closed');
     const emitted = this.fanOut(accountId, event);
-    this.options.logger.info({ event: event.event, eventId: event.id, deliveries: emitted.length }, 'emit');
+    const { logger } = this.options;
+    if (logger.isLevelEnabled('info')) {
+      logger.info({ event: event.event, eventId: event.id, deliveries: emitted.length }, 'emit');
+    }
     return emitted;
   }
 
@@ -221,7 +224,8 @@ export class Engine implements DeliveryEngine {
     const { statusCode, error } = record;
     const succeeded = error === null && statusCode !== null && statusCode >= 200 && statusCode < 300;
     // One line per finished attempt, at info or above, so a terminal shows every delivery as it happens.
-    const line = {
+    const { logger } = this.options;
+    const line = logger.isLevelEnabled(succeeded ? 'info' : 'warn') && {
       event: state.event.event,
       deliveryId: state.id,
       webhookId: state.webhookId,
@@ -231,11 +235,11 @@ export class Engine implements DeliveryEngine {
       durationMs: record.durationMs,
     };
     if (succeeded) {
-      this.options.logger.info(line, 'attempt succeeded');
+      if (line) logger.info(line, 'attempt succeeded');
       this.finish(state, 'succeeded');
       return;
     }
-    this.options.logger.warn(line, 'attempt failed');
+    if (line) logger.warn(line, 'attempt failed');
     // Delete, disable or reset while on the wire: no retry follows.
     if (state.cancelRequested) {
       this.finish(state, 'cancelled');
