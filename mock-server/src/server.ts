@@ -8,6 +8,8 @@ import {
   type Delivery,
   type DeliveryFilter,
   type EmitResult,
+  type StreamMessage,
+  type StreamOptions,
 } from '@titan-webhooks/sdk/mock';
 import { createApp } from './api/app.js';
 import { createAccounts } from './api/auth.js';
@@ -48,6 +50,8 @@ export interface MockServer {
   reset(): Promise<void>;
   /** Faults injected into `/api` for the first token's account. */
   faults: ApiFaultsControl;
+  /** The first token's account's changes as they happen; leaving the loop or aborting closes the stream. */
+  stream(options?: StreamOptions): AsyncIterable<StreamMessage>;
 }
 
 /** How long close() lets attempts on the wire finish. */
@@ -157,5 +161,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     waitForDeliveries: (filter, timeoutMs = 5000) => engine.waitFor(account.id, filter, timeoutMs),
     reset: () => control.reset(),
     faults: control.faults,
+    stream: (options) => control.stream(options),
   };
 }
