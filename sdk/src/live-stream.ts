@@ -22,6 +22,11 @@ export type StreamMessage =
 export interface StreamOptions {
   /** Aborting it closes the connection; the iteration then throws the signal's reason. */
   signal?: AbortSignal;
+  /**
+   * Called once the server has accepted the stream: every later change arrives. A client that lists
+   * what exists from there on misses nothing between the list and the stream.
+   */
+  onOpen?: () => void;
 }
 
 const isMessageType = (event: string | undefined): event is StreamMessage['type'] =>
@@ -34,7 +39,7 @@ const isMessageType = (event: string | undefined): event is StreamMessage['type'
  */
 export async function* streamMessages(
   options: ClientOptions,
-  { signal }: StreamOptions = {},
+  { signal, onOpen }: StreamOptions = {},
 ): AsyncGenerator<StreamMessage, void, undefined> {
   const url = `${options.baseUrl.replace(/\/+$/, '')}/_mock/stream`;
   // Our own controller: leaving the loop early must close the connection even without a signal.
@@ -54,6 +59,7 @@ export async function* streamMessages(
       .pipeThrough(new TextDecoderStream())
       .pipeThrough(new EventSourceParserStream())
       .getReader();
+    onOpen?.();
     for (;;) {
       // A reader, not `for await` over the stream: Safari's streams are not async iterable.
       const { done, value } = await reader.read().catch((error: unknown) => {
