@@ -17,7 +17,9 @@ Deno.test('stream() parses messages split anywhere, and leaving the loop closes 
     let at = 0;
     const body = new ReadableStream<Uint8Array>({
       pull(controller) {
-        if (at < bytes.length) controller.enqueue(bytes.slice(at, (at += 7)));
+        if (at >= bytes.length) return;
+        controller.enqueue(bytes.slice(at, at + 7));
+        at += 7;
         // Then stays open, as the mock server's stream does.
       },
       // The client went away: Deno cancels the body.
