@@ -63,7 +63,7 @@ export function registerDeliveries(program: Command): void {
     .option('--webhook <id>', 'only deliveries to this webhook', webhookId)
     .option('--event <name>', 'only deliveries of this event')
     .addOption(new Option('--status <status>', 'only deliveries in this state').choices(STATUSES))
-    .option('--follow', 'keep running and print each delivery once it settles, like tail -f')
+    .option('--follow', 'keep running and print each delivery once it settles, like tail -f (from the live stream)')
     .option('--json', 'one JSON object a line instead of a table')
     .action(async (flags: DeliveriesFlags) => {
       const connection = new Connection(flags);
