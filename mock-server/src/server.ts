@@ -8,6 +8,8 @@ import {
   type Delivery,
   type DeliveryFilter,
   type EmitResult,
+  type RecordedRequest,
+  type RequestFilter,
 } from '@titan-webhooks/sdk/mock';
 import { createApp } from './api/app.js';
 import { createAccounts } from './api/auth.js';
@@ -43,10 +45,12 @@ export interface MockServer {
   deliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
   /** Rejects after `timeoutMs` (default 5000) with what was found so far in the message. */
   waitForDeliveries(filter: WaitForDeliveriesFilter, timeoutMs?: number): Promise<Delivery[]>;
-  /** Removes the account's webhooks, deliveries and API faults. */
+  /** Removes the account's webhooks, deliveries, API faults and recorded requests. */
   reset(): Promise<void>;
   /** Faults injected into `/api` for the first token's account. */
   faults: ApiFaultsControl;
+  /** The first token's account's recorded `/api` requests (the latest 1000), oldest first, every page. */
+  requests(filter?: RequestFilter): Promise<RecordedRequest[]>;
 }
 
 /** How long close() lets attempts on the wire finish. */
@@ -153,5 +157,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     waitForDeliveries: (filter, timeoutMs = 5000) => engine.waitFor(account.id, filter, timeoutMs),
     reset: () => control.reset(),
     faults: control.faults,
+    requests: (filter) => control.requests(filter),
   };
 }

@@ -6,13 +6,15 @@ import type { Logger } from 'pino';
 import { docsRoutes } from '../console/docs.js';
 import type { DeliveryEngine } from '../model.js';
 import type { MockStore } from '../store/store.js';
-import { type Accounts, authenticate, requireScope } from './auth.js';
+import { type Accounts, authenticate, requireScope, tokenAccount } from './auth.js';
 import { jsonBody } from './body.js';
 import { controlRoutes } from './control-routes.js';
 import { errorHandler, routeNotFound } from './errors.js';
 import { createApiFaults, injectFaults } from './faults.js';
 import { faultsRoutes } from './faults-routes.js';
 import { type RateLimitOptions, rateLimit } from './rate-limit.js';
+import { recordRequests } from './request-journal.js';
+import { requestsRoutes } from './requests-routes.js';
 import { createValidators } from './validation.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 
@@ -63,10 +65,11 @@ export function createApp({
   app.use(docsRoutes());
 
   // Rate limiting comes first so 401s carry the headers too; unknown tokens share their address's bucket.
-  const bucketOf = (req: express.Request) =>
-    accounts.fromHeader(req.headers.authorization)?.id ?? `address:${req.socket.remoteAddress}`;
+  const bucketOf = (req: express.Request) => tokenAccount(req, accounts)?.id ?? `address:${req.socket.remoteAddress}`;
   app.use(
     '/api',
+    // First, so that every answer of a known account is recorded, the rate limit's 429 included.
+    recordRequests(accounts, store),
     rateLimit(limits, bucketOf),
     authenticate(accounts),
     requireScope('webhooks:manage'),
@@ -82,6 +85,7 @@ export function createApp({
     authenticate(accounts),
     jsonBody(),
     faultsRoutes(faults, validators),
+    requestsRoutes(store, validators),
     controlRoutes({ store, engine, validators }),
   );
 
