@@ -21,8 +21,8 @@ export function redactedBody(body: unknown): string | null {
 
 /**
  * Records the request when its answer starts being sent, so a client that reads the journal after
- * its call returned always finds it, or when the connection closes without an answer (a dropped
- * fault, a client gone). Requests without a known token belong to no account and are not recorded.
+ * its call returned always finds it, or when the connection is closed without an answer (a fault
+ * that drops it, a client gone first). Requests without a known token belong to no account and are not recorded.
  * Belongs first on `/api`, before anything that may answer.
  */
 export function recordRequests(accounts: Accounts, store: MockStore): RequestHandler {
@@ -48,11 +48,17 @@ export function recordRequests(accounts: Accounts, store: MockStore): RequestHan
         durationMs: Math.round(performance.now() - started),
       });
     };
-    const end = res.end;
+    const { end, destroy } = res;
     res.end = function (this: Response, ...args: Parameters<Response['end']>) {
       record(this.statusCode);
       return end.apply(this, args);
     } as Response['end'];
+    // A connection dropped on purpose: recorded before the client can see it close.
+    res.destroy = function (this: Response, error?: Error) {
+      record(null);
+      return destroy.call(this, error);
+    };
+    // The client went away before any answer: no one is waiting for this one.
     res.once('close', () => record(null));
     next();
   };

@@ -17,9 +17,11 @@ const TITAN = 'titan';
 const TITAN_PRIVATE_URLS = 'titan-private-urls';
 const CONTROL = 'control';
 
-/** The control API's GET operations that take a query, each validated as one object (`query:<path>`). */
+/** The control API's GET operations that take a query, each validated as one object. */
 const QUERY_PATHS = ['/_mock/deliveries', '/_mock/requests'] as const;
 type QueryPath = (typeof QUERY_PATHS)[number];
+/** A plain name as the query schema's id: a colon or slash would make Ajv resolve `control#...` against it. */
+const querySchemaId = (path: QueryPath) => `query${path.replaceAll('/', '-')}`;
 const parametersOf = (path: QueryPath) => mockControlOpenApiDocument.paths[path].get.parameters;
 
 function withoutHttpsPattern(document: typeof titanOpenApiDocument): typeof titanOpenApiDocument {
@@ -54,7 +56,7 @@ function ajv(): Ajv2020 {
           ]),
         ),
       },
-      `query:${path}`,
+      querySchemaId(path),
     );
   }
   return shared;
@@ -188,7 +190,7 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
 
 /** Checks a query against its operation's parameters, integers converted first; throws 400 `validation_error`. */
 function queryValidator(path: QueryPath): (raw: unknown) => unknown {
-  const validate = validator(`query:${path}`);
+  const validate = validator(querySchemaId(path));
   const integerParameters = new Set(
     parametersOf(path)
       .filter((p) => 'type' in p.schema && p.schema.type === 'integer')
