@@ -61,15 +61,7 @@ export function createApp({
   // Without the level, each request would still pay for a listener whose line is never written.
   if (logger.isLevelEnabled('info')) app.use(logRequests(logger));
 
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
-  app.get('/openapi.json', (_req, res) => {
-    res.json(titanOpenApiDocument);
-  });
-  // Before the /_mock mount: the reference and the control document need no token.
-  app.use(docsRoutes());
-
+  // First, as the busiest mount: its requests skip the other routes' matching.
   // Rate limiting comes first so 401s carry the headers too; unknown tokens share their address's bucket.
   const bucketOf = (req: express.Request) => tokenAccount(req, accounts)?.id ?? `address:${req.socket.remoteAddress}`;
   app.use(
@@ -85,6 +77,16 @@ export function createApp({
     injectFaults(faults),
     webhooksRoutes({ store, validators, allowPrivateUrls }),
   );
+
+  app.get('/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/openapi.json', (_req, res) => {
+    res.json(titanOpenApiDocument);
+  });
+  // Before the /_mock mount: the reference and the control document need no token.
+  app.use(docsRoutes());
+
   // Not rate limited: test suites emit and poll as fast as they need; only the vendor's /api is.
   app.use(
     '/_mock',
