@@ -8,6 +8,8 @@ import {
   type Delivery,
   type DeliveryFilter,
   type EmitResult,
+  type RecordedRequest,
+  type RequestFilter,
   type StreamMessage,
   type StreamOptions,
 } from '@titan-webhooks/sdk/mock';
@@ -46,12 +48,14 @@ export interface MockServer {
   deliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
   /** Rejects after `timeoutMs` (default 5000) with what was found so far in the message. */
   waitForDeliveries(filter: WaitForDeliveriesFilter, timeoutMs?: number): Promise<Delivery[]>;
-  /** Removes the account's webhooks, deliveries and API faults. */
+  /** Removes the account's webhooks, deliveries, API faults and recorded requests. */
   reset(): Promise<void>;
   /** Faults injected into `/api` for the first token's account. */
   faults: ApiFaultsControl;
   /** The first token's account's changes as they happen; leaving the loop or aborting closes the stream. */
   stream(options?: StreamOptions): AsyncIterable<StreamMessage>;
+  /** The first token's account's recorded `/api` requests (the latest 1000), oldest first, every page. */
+  requests(filter?: RequestFilter): Promise<RecordedRequest[]>;
 }
 
 /** How long close() lets attempts on the wire finish. */
@@ -162,5 +166,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     reset: () => control.reset(),
     faults: control.faults,
     stream: (options) => control.stream(options),
+    requests: (filter) => control.requests(filter),
   };
 }

@@ -14,6 +14,8 @@ export type DeliveryAttempt = components['schemas']['DeliveryAttempt'];
 export type DeliveryStatus = components['schemas']['DeliveryStatus'];
 export type ApiFault = components['schemas']['ApiFault'];
 export type ApiFaultCreate = components['schemas']['ApiFaultCreate'];
+export type RecordedRequest = components['schemas']['RecordedRequest'];
+export type HttpMethod = components['schemas']['HttpMethod'];
 
 /** Faults injected into the mock server's `/api`, to test how an app handles Titan's errors. */
 export interface ApiFaultsControl {
@@ -43,6 +45,25 @@ export interface DeliveryPage {
   nextCursor: string | null;
 }
 
+/** Which recorded `/api` requests to list. */
+export interface RequestFilter {
+  method?: HttpMethod;
+  /** A path under `/api`, where a `*` segment matches any one segment: `/api/webhooks/*`. */
+  path?: string;
+}
+
+/** One page of `GET /_mock/requests`: a filter, plus `limit` (1 to 1000, default 100) and the previous page's cursor. */
+export interface RequestPageQuery extends RequestFilter {
+  limit?: number;
+  cursor?: string;
+}
+
+export interface RequestPage {
+  data: RecordedRequest[];
+  /** Pass it as `cursor` for the next page; null when nothing more matches now. */
+  nextCursor: string | null;
+}
+
 export interface EmitResult<E extends EventName = EventName> {
   event: TitanEventOf<E>;
   deliveries: { id: string; webhookId: number }[];
@@ -62,7 +83,7 @@ export interface MockControl {
   deliveriesPage(query?: DeliveryPageQuery, options?: RequestOptions): Promise<DeliveryPage>;
   /** One delivery. */
   delivery(id: string, options?: RequestOptions): Promise<Delivery>;
-  /** Removes the account's webhooks, deliveries and API faults. */
+  /** Removes the account's webhooks, deliveries, API faults and recorded requests. */
   reset(options?: RequestOptions): Promise<void>;
   faults: ApiFaultsControl;
   /**
@@ -70,8 +91,26 @@ export interface MockControl {
    * Leaving the loop or aborting `signal` closes the connection; the iteration ends when the server closes.
    */
   stream(options?: StreamOptions): AsyncIterable<StreamMessage>;
+  /** Every matching `/api` request the account made that the server still keeps (the latest 1000), oldest first. */
+  requests(filter?: RequestFilter, options?: RequestOptions): Promise<RecordedRequest[]>;
+  /** One page of the account's recorded `/api` requests, oldest first. */
+  requestsPage(query?: RequestPageQuery, options?: RequestOptions): Promise<RequestPage>;
   /** The underlying openapi-fetch client. */
   raw: Client<paths>;
+}
+
+/** Every item of a paginated list: fetches the largest pages, following each `nextCursor` to the end. */
+async function allPages<T>(
+  fetchPage: (query: { limit: number; cursor?: string }) => Promise<{ data: T[]; nextCursor: string | null }>,
+): Promise<T[]> {
+  const all: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage({ limit: MAX_PAGE_SIZE, cursor });
+    all.push(...page.data);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined);
+  return all;
 }
 
 /** A typed client of the mock server's control API (`/_mock/...`). */
@@ -79,6 +118,11 @@ export function createMockControl(options: ClientOptions): MockControl {
   const raw = createRawClient<paths>(options);
   const deliveriesPage: MockControl['deliveriesPage'] = async (query = {}, { signal } = {}) => {
     const { response, data, error } = await raw.GET('/_mock/deliveries', { params: { query }, signal });
+    if (!response.ok || data === undefined) throw new TitanApiError(response.status, error ?? '');
+    return { data: data.data, nextCursor: data.nextCursor };
+  };
+  const requestsPage: MockControl['requestsPage'] = async (query = {}, { signal } = {}) => {
+    const { response, data, error } = await raw.GET('/_mock/requests', { params: { query }, signal });
     if (!response.ok || data === undefined) throw new TitanApiError(response.status, error ?? '');
     return { data: data.data, nextCursor: data.nextCursor };
   };
@@ -93,16 +137,7 @@ export function createMockControl(options: ClientOptions): MockControl {
       } as unknown as components['schemas']['EmitEventRequest'];
       return (await unwrap(raw.POST('/_mock/events', { body, signal }))) as unknown as EmitResult<typeof event>;
     },
-    async deliveries(filter = {}, options = {}) {
-      const all: Delivery[] = [];
-      let cursor: string | undefined;
-      do {
-        const page = await deliveriesPage({ ...filter, limit: MAX_PAGE_SIZE, cursor }, options);
-        all.push(...page.data);
-        cursor = page.nextCursor ?? undefined;
-      } while (cursor !== undefined);
-      return all;
-    },
+    deliveries: (filter = {}, options = {}) => allPages((page) => deliveriesPage({ ...filter, ...page }, options)),
     deliveriesPage,
     delivery: (id, { signal } = {}) => unwrap(raw.GET('/_mock/deliveries/{id}', { params: { path: { id } }, signal })),
     async reset({ signal } = {}) {
@@ -116,5 +151,7 @@ export function createMockControl(options: ClientOptions): MockControl {
         await unwrap(raw.DELETE('/_mock/faults/{id}', { params: { path: { id } }, signal }));
       },
     },
+    requests: (filter = {}, options = {}) => allPages((page) => requestsPage({ ...filter, ...page }, options)),
+    requestsPage,
   };
 }

@@ -13,6 +13,11 @@ export type {
   DeliveryPageQuery,
   DeliveryStatus,
   EmitResult,
+  HttpMethod,
   MockControl,
+  RecordedRequest,
+  RequestFilter,
+  RequestPage,
+  RequestPageQuery,
 } from './mock-control.js';
 export { createMockControl } from './mock-control.js';

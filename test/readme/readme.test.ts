@@ -118,6 +118,16 @@ test("the root README's SDK example runs against the mock server", async () => {
   }
 });
 
+test("the mock server README's request journal example prints what the app sent", async () => {
+  const block = exampleContaining('mock-server/README.md', "mock.requests({ method: 'POST', path: '/api/webhooks' })");
+  const { stdout } = await execFileAsync(process.execPath, [moduleFile(block.code)], { cwd: work });
+  // What its comments promise.
+  expect(stdout.trim().split('\n')).toEqual([
+    '201 {"url":"https://93.184.216.34/hook","hmacKey":"[redacted]"}',
+    'PUT /api/webhooks/1 200 {"enabled":false}',
+  ]);
+});
+
 test("the receiver README's Express example verifies the mock server's deliveries", async () => {
   const hmacKey = 'readme-example-key-0123';
   const port = await freePort();

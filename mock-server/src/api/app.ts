@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { docsRoutes } from '../console/docs.js';
 import type { DeliveryEngine } from '../model.js';
 import type { MockStore } from '../store/store.js';
-import { type Accounts, authenticate, requireScope } from './auth.js';
+import { type Accounts, authenticate, requireScope, tokenAccount } from './auth.js';
 import { jsonBody } from './body.js';
 import { controlRoutes } from './control-routes.js';
 import { errorHandler, routeNotFound } from './errors.js';
@@ -14,6 +14,8 @@ import { createApiFaults, injectFaults } from './faults.js';
 import { faultsRoutes } from './faults-routes.js';
 import type { LiveStreams } from './live-stream.js';
 import { type RateLimitOptions, rateLimit } from './rate-limit.js';
+import { recordRequests } from './request-journal.js';
+import { requestsRoutes } from './requests-routes.js';
 import { createValidators } from './validation.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 
@@ -26,6 +28,22 @@ export interface AppOptions {
   logger: Logger;
   /** Serves `GET /_mock/stream`; the server ends its streams when it closes. */
   streams: LiveStreams;
+}
+
+/** One log line per answered request. */
+function logRequests(logger: Logger): express.RequestHandler {
+  return (req, res, next) => {
+    const started = performance.now();
+    // Read now: by 'finish', a mounted router has cut req.path down to its own part (/api/webhooks -> /webhooks).
+    const path = req.path;
+    res.on('finish', () => {
+      logger.info(
+        { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) },
+        'request',
+      );
+    });
+    next();
+  };
 }
 
 export function createApp({
@@ -44,18 +62,25 @@ export function createApp({
   const validators = createValidators({ allowPrivateUrls });
   const faults = createApiFaults();
 
-  app.use((req, res, next) => {
-    const started = performance.now();
-    // Read now: by 'finish', a mounted router has cut req.path down to its own part (/api/webhooks -> /webhooks).
-    const path = req.path;
-    res.on('finish', () => {
-      logger.info(
-        { method: req.method, path, status: res.statusCode, ms: Math.round(performance.now() - started) },
-        'request',
-      );
-    });
-    next();
-  });
+  // Without the level, each request would still pay for a listener whose line is never written.
+  if (logger.isLevelEnabled('info')) app.use(logRequests(logger));
+
+  // First, as the busiest mount: its requests skip the other routes' matching.
+  // Rate limiting comes first so 401s carry the headers too; unknown tokens share their address's bucket.
+  const bucketOf = (req: express.Request) => tokenAccount(req, accounts)?.id ?? `address:${req.socket.remoteAddress}`;
+  app.use(
+    '/api',
+    // First, so that every answer of a known account is recorded, the rate limit's 429 included.
+    recordRequests(app, accounts, store),
+    rateLimit(limits, bucketOf),
+    authenticate(accounts),
+    requireScope('webhooks:manage'),
+    jsonBody(),
+    // Faults stand in for the API failing while it handles a request: the checks that refuse a request
+    // outright (rate limit, token, scope, unreadable body) come first and never use one up.
+    injectFaults(faults),
+    webhooksRoutes({ store, validators, allowPrivateUrls }),
+  );
 
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
@@ -66,20 +91,6 @@ export function createApp({
   // Before the /_mock mount: the reference and the control document need no token.
   app.use(docsRoutes());
 
-  // Rate limiting comes first so 401s carry the headers too; unknown tokens share their address's bucket.
-  const bucketOf = (req: express.Request) =>
-    accounts.fromHeader(req.headers.authorization)?.id ?? `address:${req.socket.remoteAddress}`;
-  app.use(
-    '/api',
-    rateLimit(limits, bucketOf),
-    authenticate(accounts),
-    requireScope('webhooks:manage'),
-    jsonBody(),
-    // Faults stand in for the API failing while it handles a request: the checks that refuse a request
-    // outright (rate limit, token, scope, unreadable body) come first and never use one up.
-    injectFaults(faults),
-    webhooksRoutes({ store, validators, allowPrivateUrls }),
-  );
   // Before the /_mock mount: a browser's EventSource cannot set headers, so this route also takes `?token=`.
   app.get('/_mock/stream', authenticate(accounts, { queryToken: true }), streams.route);
   // Not rate limited: test suites emit and poll as fast as they need; only the vendor's /api is.
@@ -88,6 +99,7 @@ export function createApp({
     authenticate(accounts),
     jsonBody(),
     faultsRoutes(faults, validators),
+    requestsRoutes(store, validators),
     controlRoutes({ store, engine, validators }),
   );
 

@@ -55,7 +55,19 @@ export function createAccounts(
 }
 
 const ACCOUNT = Symbol('account');
-type WithAccount = Request & { [ACCOUNT]?: Account };
+type WithAccount = Request & { [ACCOUNT]?: Account | null };
+
+/**
+ * The account of the request's bearer token, or undefined for a missing or unknown token. Looked up
+ * once per request, however many steps (rate limit, journal, authenticate) ask.
+ */
+export function tokenAccount(req: Request, accounts: Accounts): Account | undefined {
+  const known = (req as WithAccount)[ACCOUNT];
+  if (known !== undefined) return known ?? undefined;
+  const account = accounts.fromHeader(req.headers.authorization);
+  (req as WithAccount)[ACCOUNT] = account ?? null;
+  return account;
+}
 
 export interface AuthenticateOptions {
   /**
@@ -69,7 +81,7 @@ export interface AuthenticateOptions {
 export function authenticate(accounts: Accounts, { queryToken = false }: AuthenticateOptions = {}): RequestHandler {
   return (req, _res, next) => {
     const account =
-      accounts.fromHeader(req.headers.authorization) ??
+      tokenAccount(req, accounts) ??
       (queryToken && typeof req.query.token === 'string' ? accounts.fromToken(req.query.token) : undefined);
     if (!account) throw new ApiError('unauthorized', 'missing or invalid API key');
     (req as WithAccount)[ACCOUNT] = account;

@@ -7,13 +7,10 @@ import { toDelivery } from '../delivery/records.js';
 import type { DeliveryEngine } from '../model.js';
 import type { MockStore } from '../store/store.js';
 import { accountOf } from './auth.js';
-import { decodeCursor, encodeCursor } from './cursor.js';
+import { DEFAULT_PAGE_SIZE, decodeCursor, encodeCursor } from './cursor.js';
 import { ApiError, validationError } from './errors.js';
 import { generatePayload } from './event-payload.js';
 import type { RequestValidators } from './validation.js';
-
-/** Deliveries per page unless `limit` says otherwise (the contract allows 1 to 1000). */
-const DEFAULT_PAGE_SIZE = 100;
 
 export interface ControlRoutesOptions {
   /** A 2xx is sent once the change is committed. */

@@ -1,5 +1,8 @@
 import { validationError } from './errors.js';
 
+/** Items per page unless `limit` says otherwise (the contract allows 1 to 1000). */
+export const DEFAULT_PAGE_SIZE = 100;
+
 /**
  * Page cursors: the position after which the next page starts, opaque to clients (base64url), so
  * its form can change without breaking them.

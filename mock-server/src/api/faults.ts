@@ -93,7 +93,7 @@ export function injectFaults(faults: ApiFaults): RequestHandler {
     const fault = faults.take(accountOf(req).id, req.method, fullPath(req));
     if (!fault) return next();
     const act = () => {
-      if (fault.drop) return req.socket.destroy();
+      if (fault.drop) return res.destroy();
       if (fault.status === undefined) return next();
       if (fault.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(fault.retryAfterSeconds));
       sendError(res, new ApiError('injected_fault', describe(fault), undefined, fault.status));

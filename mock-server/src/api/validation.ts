@@ -5,7 +5,7 @@
 
 import type { EventName } from '@titan-webhooks/sdk';
 import { eventSchemaName } from '@titan-webhooks/sdk/internal';
-import type { DeliveryFilter } from '@titan-webhooks/sdk/mock';
+import type { DeliveryFilter, RequestPageQuery } from '@titan-webhooks/sdk/mock';
 import { mockControlOpenApiDocument, titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
@@ -16,13 +16,13 @@ const TITAN = 'titan';
 /** The contract with `WebhookUrl` accepting http too, for `allowPrivateUrls` (the SSRF check still vets the URL). */
 const TITAN_PRIVATE_URLS = 'titan-private-urls';
 const CONTROL = 'control';
-const DELIVERY_QUERY = 'delivery-query';
 
-const DELIVERIES_PATH = '/_mock/deliveries';
-const deliveryParameters = mockControlOpenApiDocument.paths[DELIVERIES_PATH].get.parameters;
-const integerQueryParameters = new Set(
-  deliveryParameters.filter((p) => 'type' in p.schema && p.schema.type === 'integer').map((p) => p.name),
-);
+/** The control API's GET operations that take a query, each validated as one object. */
+const QUERY_PATHS = ['/_mock/deliveries', '/_mock/requests'] as const;
+type QueryPath = (typeof QUERY_PATHS)[number];
+/** A plain name as the query schema's id: a colon or slash would make Ajv resolve `control#...` against it. */
+const querySchemaId = (path: QueryPath) => `query${path.replaceAll('/', '-')}`;
+const parametersOf = (path: QueryPath) => mockControlOpenApiDocument.paths[path].get.parameters;
 
 function withoutHttpsPattern(document: typeof titanOpenApiDocument): typeof titanOpenApiDocument {
   const copy = structuredClone(document);
@@ -43,20 +43,22 @@ function ajv(): Ajv2020 {
   shared.addSchema({ ...titanOpenApiDocument, $id: TITAN });
   shared.addSchema({ ...withoutHttpsPattern(titanOpenApiDocument), $id: TITAN_PRIVATE_URLS });
   shared.addSchema({ ...mockControlOpenApiDocument, $id: CONTROL });
-  // The query as one object made of the operation's own parameter schemas; unknown names are refused.
-  shared.addSchema(
-    {
-      type: 'object',
-      additionalProperties: false,
-      properties: Object.fromEntries(
-        deliveryParameters.map((p, index) => [
-          p.name,
-          { $ref: `${CONTROL}#/paths/${escapePointer(DELIVERIES_PATH)}/get/parameters/${index}/schema` },
-        ]),
-      ),
-    },
-    DELIVERY_QUERY,
-  );
+  // Each query as one object made of the operation's own parameter schemas; unknown names are refused.
+  for (const path of QUERY_PATHS) {
+    shared.addSchema(
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: Object.fromEntries(
+          parametersOf(path).map((p, index) => [
+            p.name,
+            { $ref: `${CONTROL}#/paths/${escapePointer(path)}/get/parameters/${index}/schema` },
+          ]),
+        ),
+      },
+      querySchemaId(path),
+    );
+  }
   return shared;
 }
 
@@ -146,6 +148,8 @@ export interface RequestValidators {
   webhookId(raw: string): number;
   /** The query of `GET /_mock/deliveries`; 400 `validation_error` for unknown names or bad values. */
   deliveryQuery(query: unknown): DeliveryFilter;
+  /** The query of `GET /_mock/requests`, likewise. */
+  requestQuery(query: unknown): RequestPageQuery;
 }
 
 const INTEGER = /^-?(0|[1-9][0-9]*)$/;
@@ -159,7 +163,8 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
   const emit = validator(`${CONTROL}#/components/schemas/EmitEventRequest`);
   const apiFault = validator(`${CONTROL}#/components/schemas/ApiFaultCreate`);
   const id = validator(`${TITAN}#/components/parameters/WebhookId/schema`);
-  const query = validator(DELIVERY_QUERY);
+  const deliveryQuery = queryValidator('/_mock/deliveries');
+  const requestQuery = queryValidator('/_mock/requests');
   // An http URL fails the schema's https pattern before the URL policy runs: name the switch here too.
   const hintLocalReceivers = (details: ErrorDetail[], body: unknown) =>
     allowPrivateUrls || !/^http:/i.test(String((body as { url?: unknown } | null)?.url))
@@ -178,15 +183,27 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
       if (!id(value)) throw validationError(toDetails(id.errors, '/id'), 'webhook id must be a positive integer');
       return value as number;
     },
-    deliveryQuery(raw) {
-      const value = Object.fromEntries(
-        Object.entries(raw as Record<string, unknown>).map(([name, v]) => [
-          name,
-          integerQueryParameters.has(name) ? coerceInteger(v) : v,
-        ]),
-      );
-      if (!query(value)) throw validationError(toDetails(query.errors), 'query is invalid');
-      return value as DeliveryFilter;
-    },
+    deliveryQuery: (raw) => deliveryQuery(raw) as DeliveryFilter,
+    requestQuery: (raw) => requestQuery(raw) as RequestPageQuery,
+  };
+}
+
+/** Checks a query against its operation's parameters, integers converted first; throws 400 `validation_error`. */
+function queryValidator(path: QueryPath): (raw: unknown) => unknown {
+  const validate = validator(querySchemaId(path));
+  const integerParameters = new Set(
+    parametersOf(path)
+      .filter((p) => 'type' in p.schema && p.schema.type === 'integer')
+      .map((p) => p.name),
+  );
+  return (raw) => {
+    const value = Object.fromEntries(
+      Object.entries(raw as Record<string, unknown>).map(([name, v]) => [
+        name,
+        integerParameters.has(name) ? coerceInteger(v) : v,
+      ]),
+    );
+    if (!validate(value)) throw validationError(toDetails(validate.errors), 'query is invalid');
+    return value;
   };
 }

@@ -3,7 +3,16 @@ import type { DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
 import { DeliveryState } from '../delivery/records.js';
 import type { AccountId, StoredWebhook } from '../model.js';
 import { AccountDeliveries } from './account-deliveries.js';
-import type { DeliveryPage, MockStore, NewDelivery, StoreChange, StoreListener } from './store.js';
+import { AccountRequests } from './account-requests.js';
+import type {
+  DeliveryPage,
+  MockStore,
+  NewDelivery,
+  RequestRecord,
+  RequestRecordsPage,
+  StoreChange,
+  StoreListener,
+} from './store.js';
 
 /** What a change means for a file: the SQLite store writes these; the memory store has nothing to write. */
 export type StoreWrite =
@@ -11,9 +20,12 @@ export type StoreWrite =
   | { kind: 'setting'; name: StoreSetting; value: string | number }
   | { kind: 'webhook'; id: number; webhook: StoredWebhook | undefined }
   | { kind: 'delivery'; delivery: DeliveryState }
-  | { kind: 'forget'; deliveries: readonly DeliveryState[] };
+  | { kind: 'forget'; deliveries: readonly DeliveryState[] }
+  | { kind: 'request'; record: RequestRecord }
+  /** The account's recorded requests below `seq` are forgotten. */
+  | { kind: 'requestsKeptFrom'; accountId: AccountId; seq: number };
 
-export type StoreSetting = 'developmentToken' | 'nextWebhookId' | 'nextDeliverySeq' | 'nextAccount';
+export type StoreSetting = 'developmentToken' | 'nextWebhookId' | 'nextDeliverySeq' | 'nextAccount' | 'nextRequestSeq';
 
 export interface MemoryStoreOptions {
   /** Settled deliveries kept per account; past it the first settled are forgotten. */
@@ -28,10 +40,12 @@ export class MemoryStore implements MockStore {
   protected readonly accounts = new Map<string, AccountId>();
   protected readonly deliveriesByAccount = new Map<AccountId, AccountDeliveries>();
   protected readonly deliveriesById = new Map<string, DeliveryState>();
+  protected readonly requestsByAccount = new Map<AccountId, AccountRequests>();
   protected token: string | undefined;
   protected nextWebhookId = 1;
   protected nextDeliverySeq = 1;
   protected nextAccount = 1;
+  protected nextRequestSeq = 1;
   protected closed = false;
   private readonly listeners = new Set<StoreListener>();
 
@@ -104,6 +118,9 @@ export class MemoryStore implements MockStore {
     const deliveries = this.deliveriesByAccount.get(accountId)?.clear() ?? [];
     this.deliveriesByAccount.delete(accountId);
     this.forget(accountId, deliveries);
+    if (this.requestsByAccount.delete(accountId)) {
+      this.write({ kind: 'requestsKeptFrom', accountId, seq: this.nextRequestSeq });
+    }
   }
 
   createDelivery({ accountId, webhookId, event, retries, url }: NewDelivery): DeliveryState {
@@ -155,6 +172,26 @@ export class MemoryStore implements MockStore {
     return [...this.deliveriesByAccount.values()].flatMap((account) => account.pending());
   }
 
+  recordRequest(fields: Omit<RequestRecord, 'seq'>): void {
+    if (this.closed) return;
+    const record: RequestRecord = { seq: this.nextRequestSeq++, ...fields };
+    this.write({ kind: 'setting', name: 'nextRequestSeq', value: this.nextRequestSeq });
+    this.write({ kind: 'request', record });
+    const keptFrom = this.addRequest(record);
+    if (keptFrom !== undefined) {
+      this.write({ kind: 'requestsKeptFrom', accountId: record.accountId, seq: keptFrom });
+    }
+  }
+
+  requestPage(
+    accountId: AccountId,
+    matches: (record: RequestRecord) => boolean,
+    limit: number,
+    after = 0,
+  ): RequestRecordsPage {
+    return this.requestsByAccount.get(accountId)?.page(matches, limit, after) ?? { records: [], next: null };
+  }
+
   subscribe(listener: StoreListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
@@ -181,6 +218,16 @@ export class MemoryStore implements MockStore {
     }
     account.add(state);
     this.deliveriesById.set(state.id, state);
+  }
+
+  /** Adds a recorded request, as recorded or as loaded; see AccountRequests.add for what it returns. */
+  protected addRequest(record: RequestRecord): number | undefined {
+    let account = this.requestsByAccount.get(record.accountId);
+    if (account === undefined) {
+      account = new AccountRequests();
+      this.requestsByAccount.set(record.accountId, account);
+    }
+    return account.add(record);
   }
 
   /** Forgets the account's settled deliveries past the retention limit. */

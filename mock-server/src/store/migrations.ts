@@ -33,6 +33,23 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ) STRICT;
       CREATE INDEX deliveries_by_event ON deliveries (event_id);
     `),
+  (db) =>
+    db.exec(`
+      -- The request journal: each account's latest requests to /api.
+      CREATE TABLE requests (
+        seq INTEGER PRIMARY KEY,
+        account_id TEXT NOT NULL,
+        method TEXT NOT NULL,
+        path TEXT NOT NULL,
+        query TEXT NOT NULL,
+        status INTEGER,
+        -- JSON text, keys already redacted.
+        body TEXT,
+        received_at INTEGER NOT NULL,
+        duration_ms INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX requests_by_account ON requests (account_id, seq);
+    `),
 ];
 
 /** The version this build writes; a file with a higher one was written by a newer build. */

@@ -7,9 +7,10 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config.js';
 import { AttemptRecord, DeliveryState, type EventBody } from '../delivery/records.js';
 import { fixedSchedule } from '../delivery/schedule.js';
-import type { StoredWebhook } from '../model.js';
+import type { AccountId, StoredWebhook } from '../model.js';
 import { MemoryStore, type MemoryStoreOptions, type StoreSetting, type StoreWrite } from './memory-store.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
+import type { RequestRecord } from './store.js';
 
 export interface SqliteStoreOptions extends MemoryStoreOptions {
   file: string;
@@ -37,6 +38,18 @@ interface DeliveryRow {
   custom_headers: string;
   due: number;
   attempts: string;
+}
+
+interface RequestRow {
+  seq: number;
+  account_id: string;
+  method: string;
+  path: string;
+  query: string;
+  status: number | null;
+  body: string | null;
+  received_at: number;
+  duration_ms: number;
 }
 
 interface Deferred {
@@ -111,6 +124,9 @@ export class SqliteStore extends MemoryStore {
   private readonly webhookWrites = new Map<number, StoredWebhook | undefined>();
   private readonly settingWrites = new Map<StoreSetting, string | number>();
   private readonly accountWrites: { tokenDigest: string; accountId: string }[] = [];
+  private readonly requestWrites: RequestRecord[] = [];
+  /** Per account, the `seq` below which its recorded requests are forgotten. */
+  private readonly requestsKeptFrom = new Map<AccountId, number>();
   /** Deliveries that have a row: the rest are inserted. */
   private readonly saved = new WeakSet<DeliveryState>();
 
@@ -168,6 +184,12 @@ export class SqliteStore extends MemoryStore {
         break;
       case 'account':
         this.accountWrites.push({ tokenDigest: change.tokenDigest, accountId: change.accountId });
+        break;
+      case 'request':
+        this.requestWrites.push(change.record);
+        break;
+      case 'requestsKeptFrom':
+        this.requestsKeptFrom.set(change.accountId, change.seq);
         break;
     }
     if (this.batch === undefined) {
@@ -236,12 +258,28 @@ export class SqliteStore extends MemoryStore {
       for (const state of this.forgotten) s.deleteDelivery.run(state.seq);
       // An event goes with its last delivery.
       for (const state of this.forgotten) s.deleteEventIfUnused.run(state.event.id, state.event.id);
+      for (const r of this.requestWrites) {
+        s.insertRequest.run(
+          r.seq,
+          r.accountId,
+          r.method,
+          r.path,
+          r.query,
+          r.status,
+          r.body,
+          r.receivedAt,
+          r.durationMs,
+        );
+      }
+      for (const [accountId, seq] of this.requestsKeptFrom) s.forgetRequests.run(accountId, seq);
     })();
     this.accountWrites.length = 0;
     this.settingWrites.clear();
     this.webhookWrites.clear();
     this.dirtyDeliveries.clear();
     this.forgotten.length = 0;
+    this.requestWrites.length = 0;
+    this.requestsKeptFrom.clear();
   };
 
   private load(): void {
@@ -251,6 +289,7 @@ export class SqliteStore extends MemoryStore {
       else if (name === 'nextWebhookId') this.nextWebhookId = Number(value);
       else if (name === 'nextDeliverySeq') this.nextDeliverySeq = Number(value);
       else if (name === 'nextAccount') this.nextAccount = Number(value);
+      else if (name === 'nextRequestSeq') this.nextRequestSeq = Number(value);
     }
     for (const row of s.accounts.all() as { token_digest: string; account_id: string }[]) {
       this.accounts.set(row.token_digest, row.account_id);
@@ -295,6 +334,19 @@ export class SqliteStore extends MemoryStore {
       this.add(state);
     }
     for (const accountId of this.deliveriesByAccount.keys()) this.retain(accountId);
+    for (const row of s.requests.iterate() as Iterable<RequestRow>) {
+      this.addRequest({
+        seq: row.seq,
+        accountId: row.account_id,
+        method: row.method,
+        path: row.path,
+        query: row.query,
+        status: row.status,
+        body: row.body,
+        receivedAt: row.received_at,
+        durationMs: row.duration_ms,
+      });
+    }
   }
 }
 
@@ -339,5 +391,11 @@ function prepare(db: Connection) {
       'UPDATE deliveries SET status = ?, url = ?, signature = ?, custom_headers = ?, due = ?, attempts = ? WHERE seq = ?',
     ),
     deleteDelivery: statement('DELETE FROM deliveries WHERE seq = ?'),
+    requests: statement('SELECT * FROM requests ORDER BY seq'),
+    insertRequest: statement(
+      `INSERT INTO requests (seq, account_id, method, path, query, status, body, received_at, duration_ms)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    ),
+    forgetRequests: statement('DELETE FROM requests WHERE account_id = ? AND seq < ?'),
   };
 }

@@ -36,6 +36,30 @@ export interface DeliveryPage {
   next: number | null;
 }
 
+/** One `/api` request of an account, as the request journal keeps it. */
+export interface RequestRecord {
+  /** Order of recording, from one counter that is never reset. */
+  seq: number;
+  accountId: AccountId;
+  method: string;
+  path: string;
+  /** The raw query string, without the `?`; empty when there was none. */
+  query: string;
+  /** null when no answer was sent. */
+  status: number | null;
+  /** The body as JSON text with its keys redacted, or null when there was none. */
+  body: string | null;
+  /** Epoch ms. */
+  receivedAt: number;
+  durationMs: number;
+}
+
+export interface RequestRecordsPage {
+  records: RequestRecord[];
+  /** The `seq` to continue after, or null when nothing follows now. */
+  next: number | null;
+}
+
 export interface MockStore extends WebhookSource {
   /** The account of a token, by the token's SHA-256: the same token keeps its account across restarts. */
   accountId(tokenDigest: string): AccountId;
@@ -54,7 +78,7 @@ export interface MockStore extends WebhookSource {
   /** Stores a new version; stored objects are never mutated, so `before` and `after` can be compared. */
   replaceWebhook(webhook: StoredWebhook): void;
   deleteWebhook(id: number): void;
-  /** Deletes the account's webhooks, then forgets its deliveries. */
+  /** Deletes the account's webhooks, then forgets its deliveries and recorded requests. */
   resetAccount(accountId: AccountId): void;
 
   createDelivery(delivery: NewDelivery): DeliveryState;
@@ -67,6 +91,16 @@ export interface MockStore extends WebhookSource {
   deliveryPage(accountId: AccountId, filter: DeliveryFilter, limit: number, after?: number): DeliveryPage;
   /** Every account's pending deliveries, for the engine to resume at start. */
   pendingDeliveries(): DeliveryState[];
+
+  /** Appends to the account's request journal, forgetting its oldest record past the kept number. */
+  recordRequest(record: Omit<RequestRecord, 'seq'>): void;
+  /** At most `limit` of the account's recorded requests that `matches`, recorded after `after` (a `seq`), oldest first. */
+  requestPage(
+    accountId: AccountId,
+    matches: (record: RequestRecord) => boolean,
+    limit: number,
+    after?: number,
+  ): RequestRecordsPage;
 
   /** Calls `listener` on every change from now on; returns the unsubscribe function. */
   subscribe(listener: StoreListener): () => void;

@@ -74,7 +74,7 @@ export interface paths {
         put?: never;
         /**
          * Reset the account
-         * @description Removes the account's webhooks, deliveries and injected API faults, and cancels its pending retries.
+         * @description Removes the account's webhooks, deliveries, injected API faults and recorded requests, and cancels its pending retries.
          */
         post: operations["reset"];
         delete?: never;
@@ -129,6 +129,34 @@ export interface paths {
         post?: never;
         /** Remove an injected fault */
         delete: operations["deleteApiFault"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the API requests received
+         * @description The account's requests to `/api`, in the order they were answered, one page at a time like
+         *     `GET /_mock/deliveries`: pass `nextCursor` as `cursor`, with the same filters. Use it to assert
+         *     what an app sent to Titan. Each request made with one of the server's tokens is recorded
+         *     before its answer is sent, whatever that answer: an invalid body (400, 413, 415), a token
+         *     without the scope (403), the rate limit (429 `rate_limited`), an unknown route (404), an
+         *     injected fault (its status, or `status` null when it dropped the connection). Requests
+         *     without a known token (401) belong to no account and are not recorded; neither are
+         *     requests to `/_mock`. The latest 1000 requests of each account are kept, older ones are
+         *     forgotten; reset forgets them all. With `--data` they are kept in the file too.
+         */
+        get: operations["listRequests"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -383,6 +411,32 @@ export interface components {
             /** @constant */
             event: "webhook";
             data: components["schemas"]["Webhook"] | components["schemas"]["WebhookDeleted"];
+        };
+        /**
+         * RecordedRequest
+         * @description One request the account made to `/api`, and the status it was answered with.
+         */
+        RecordedRequest: {
+            id: string;
+            /** @description As received, e.g. `POST`. */
+            method: string;
+            /** @description As received, without the query, e.g. `/api/webhooks/7`. */
+            path: string;
+            /** @description The query parameters; a name given more than once has all its values, in order. */
+            query: {
+                [key: string]: string | string[];
+            };
+            /** @description The answer's status; null when none was sent (a fault dropped the connection, or the client went away first). */
+            status: number | null;
+            /**
+             * @description The JSON body as parsed, with the value of every `hmacKey` field, at any depth, replaced by
+             *     `"[redacted]"`; null when there was none or it could not be read.
+             */
+            body: unknown;
+            /** Format: date-time */
+            receivedAt: string;
+            /** @description From the request's arrival to its answer. */
+            durationMs: number;
         };
         /**
          * EventName
@@ -884,6 +938,68 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listRequests: {
+        parameters: {
+            query?: {
+                /** @description Only requests with this method. */
+                method?: components["schemas"]["HttpMethod"];
+                /**
+                 * @description Only requests to this path (the query is not part of it): `*` matches any one segment, so
+                 *     `/api/webhooks/*` matches `/api/webhooks/7` but not `/api/webhooks`, as in API faults.
+                 */
+                path?: components["schemas"]["ApiFaultRule"]["path"];
+                /** @description Requests per page. */
+                limit?: number;
+                /** @description The `nextCursor` of the previous page; omit it for the first page. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the matching requests. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "req_1",
+                     *           "method": "POST",
+                     *           "path": "/api/webhooks",
+                     *           "query": {},
+                     *           "status": 201,
+                     *           "body": {
+                     *             "url": "https://example.com/hook",
+                     *             "events": [
+                     *               "message.received"
+                     *             ],
+                     *             "hmacKey": "[redacted]"
+                     *           },
+                     *           "receivedAt": "2026-01-01T12:00:00.000Z",
+                     *           "durationMs": 3
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["RecordedRequest"][];
+                        /** @description Opaque; pass it as `cursor` for the next page. Null when nothing more matches now. */
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
             500: components["responses"]["InternalError"];
         };
     };
