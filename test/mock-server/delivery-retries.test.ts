@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { RetryPolicyName } from '@titan-webhooks/sdk';
+import type { DeliveryAttempt } from '@titan-webhooks/sdk/mock';
 import type { DeliveryEngine } from '../../mock-server/src/model.js';
 import {
   attemptGaps,
@@ -30,12 +31,23 @@ describe.each(STORE_KINDS)('with the %s store', (kind) => {
 
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-  /** Lower bounds are strict (a retry never comes early); upper bounds leave room for a busy machine. */
-  function expectGaps(gaps: number[], expected: number[]): void {
+  /** From the end of an attempt to the retry it announced: the wait the engine chose. */
+  const announcedWait = (attempt: DeliveryAttempt) =>
+    Date.parse(attempt.nextRetryAt!) - Date.parse(attempt.startedAt) - attempt.durationMs!;
+
+  /**
+   * A retry never comes early (the gaps between attempts), and each wait is the policy's: measured from
+   * the end of the attempt to the retry it announced, which no load on the machine stretches.
+   */
+  function expectWaits(attempts: DeliveryAttempt[], expected: number[]): void {
+    const gaps = attemptGaps(attempts);
     expect(gaps).toHaveLength(expected.length);
-    gaps.forEach((gap, i) => {
-      expect(gap).toBeGreaterThanOrEqual(expected[i]! - 1);
-      expect(gap).toBeLessThan(expected[i]! + 150);
+    expected.forEach((wait, i) => {
+      const attempt = attempts[i]!;
+      expect(gaps[i]).toBeGreaterThanOrEqual(wait - 1);
+      const announced = announcedWait(attempt);
+      expect(announced).toBeGreaterThanOrEqual(wait);
+      expect(announced).toBeLessThan(wait + 25);
     });
   }
 
@@ -52,7 +64,7 @@ describe.each(STORE_KINDS)('with the %s store', (kind) => {
       expect(delivery!.status).toBe('failed');
       expect(delivery!.attempts.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
       expect(delivery!.attempts.map((a) => a.statusCode)).toEqual([500, 500, 500, 500]);
-      expectGaps(attemptGaps(delivery!.attempts), expected);
+      expectWaits(delivery!.attempts, expected);
       expect(server.requests.map((r) => r.headers['x-webhook-attempt'])).toEqual(['1', '2', '3', '4']);
       expect(new Set(server.requests.map((r) => r.headers['x-webhook-delivery'])).size).toBe(1);
       // nextRetryAt announced each retry; the last failure has none.
@@ -103,7 +115,8 @@ describe.each(STORE_KINDS)('with the %s store', (kind) => {
         const [delivery] = await engine.waitFor('acct_1', {}, 5_000);
         const [gap] = attemptGaps(delivery!.attempts);
         expect(gap).toBeGreaterThanOrEqual(399);
-        expect(gap).toBeLessThan(600);
+        expect(announcedWait(delivery!.attempts[0]!)).toBeGreaterThanOrEqual(400);
+        expect(announcedWait(delivery!.attempts[0]!)).toBeLessThan(425);
       },
     );
 
@@ -117,7 +130,7 @@ describe.each(STORE_KINDS)('with the %s store', (kind) => {
       const [gap] = attemptGaps(delivery!.attempts);
       // The date has whole seconds: between 4 and 5 s away, so 400 to 500 ms scaled.
       expect(gap).toBeGreaterThanOrEqual(399);
-      expect(gap).toBeLessThan(650);
+      expect(announcedWait(delivery!.attempts[0]!)).toBeLessThan(525);
     });
 
     test('a shorter Retry-After leaves the policy’s wait; other statuses ignore Retry-After', async () => {
@@ -132,9 +145,9 @@ describe.each(STORE_KINDS)('with the %s store', (kind) => {
       const [gapA] = attemptGaps(a!.attempts);
       const [gapB] = attemptGaps(b!.attempts);
       expect(gapA).toBeGreaterThanOrEqual(199);
-      expect(gapA).toBeLessThan(350);
+      expect(announcedWait(a!.attempts[0]!)).toBeLessThan(225);
       expect(gapB).toBeGreaterThanOrEqual(99);
-      expect(gapB).toBeLessThan(250);
+      expect(announcedWait(b!.attempts[0]!)).toBeLessThan(125);
     });
   });
 
