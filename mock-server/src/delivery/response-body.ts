@@ -17,15 +17,21 @@ export interface ReceivedResponse {
   truncated: boolean;
 }
 
-/** One value per name, as HTTP folds repeated headers (set-cookie too, for a readable record). */
+/**
+ * One value per name, as HTTP folds repeated headers (set-cookie too, for a readable record). undici
+ * gives lower-case names, an array for a repeated header, and never an own `__proto__`; the object
+ * itself is kept when nothing repeats, which is the usual case.
+ */
 export function joinHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  // No prototype: a header named `__proto__` or `constructor` is a header like any other.
-  const joined: Record<string, string> = Object.create(null);
-  for (const name of Object.keys(headers)) {
+  let joined: Record<string, string> | undefined;
+  for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined) joined[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (typeof value === 'string') continue;
+    joined ??= { ...(headers as Record<string, string>) };
+    if (value === undefined) delete joined[name];
+    else joined[name] = value.join(', ');
   }
-  return joined;
+  return joined ?? (headers as Record<string, string>);
 }
 
 /**

@@ -17,7 +17,7 @@ export const DEFAULT_RESPONSE_BUDGET_BYTES = 32 * 1024 * 1024;
 /** The bytes a recorded response is counted for: its body's UTF-8 bytes, and its header names and values. */
 export function responseBytes({ headers, body }: ReceivedResponse): number {
   let bytes = Buffer.byteLength(body);
-  for (const name of Object.keys(headers)) bytes += name.length + headers[name]!.length;
+  for (const name in headers) bytes += name.length + headers[name]!.length;
   return bytes;
 }
 

@@ -296,7 +296,9 @@ export class SqliteStore extends MemoryStore {
       state.signature = row.signature ?? undefined;
       state.customHeaders = shared<WebhookHeader[]>(row.custom_headers);
       state.due = row.due;
-      state.attempts = (JSON.parse(row.attempts) as AttemptRow[]).map((attempt) => toAttempt(attempt, responses));
+      state.attempts = (JSON.parse(row.attempts) as AttemptRow[]).map((attempt) =>
+        toAttempt(attempt, row.webhook_id, responses),
+      );
       this.saved.add(state);
       this.add(state);
       for (const record of state.attempts) this.responses.admit(state, record);
@@ -313,6 +315,7 @@ function attemptRow(a: AttemptRecord): AttemptRow {
 
 function toAttempt(
   [attempt, startedAt, durationMs, statusCode, error, nextRetryAt, response = null]: AttemptRow,
+  webhookId: number,
   responses: SharedResponses,
 ): AttemptRecord {
   const record = new AttemptRecord(attempt, startedAt);
@@ -322,8 +325,7 @@ function toAttempt(
   record.nextRetryAt = nextRetryAt;
   if (response !== null) {
     const [headers, body, truncated] = response;
-    // JSON.parse gives every object a prototype; a recorded header set has none, so `__proto__` stays a header.
-    record.response = responses.share({ headers: Object.assign(Object.create(null), headers), body, truncated });
+    record.response = responses.share(webhookId, { headers, body, truncated });
   }
   return record;
 }
