@@ -64,7 +64,7 @@ export function readBody(
         if (total > MAX_RESPONSE_BYTES) body.destroy();
       })
       // Destroying emits an error (the request was aborted); 'close' reports every ending alike.
-      .on('error', () => undefined)
+      .on('error', ignore)
       .on('close', () => {
         signal.removeEventListener('abort', onAbort);
         const complete = body.readableEnded;
@@ -77,6 +77,8 @@ export function readBody(
       .resume();
   });
 }
+
+function ignore(): void {}
 
 /** The length of `bytes` without a UTF-8 sequence cut off at its end. */
 export function utf8Boundary(bytes: Uint8Array): number {
