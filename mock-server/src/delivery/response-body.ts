@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Deadline } from './deadline.js';
 
 /** How much of a receiver's answer an attempt keeps. */
 export const RECORDED_BODY_BYTES = 4096;
@@ -36,23 +37,23 @@ export function joinHeaders(headers: IncomingHttpHeaders): Record<string, string
 
 /**
  * Reads a response body to its end, keeping its first RECORDED_BODY_BYTES bytes. Past
- * MAX_RESPONSE_BYTES, or when `signal` aborts, the stream is destroyed (which drops the connection):
- * the promise then resolves with what was kept, `truncated`, and `aborted` when the signal did it.
+ * MAX_RESPONSE_BYTES, or when the deadline passes, the stream is destroyed (which drops the connection):
+ * the promise then resolves with what was kept, `truncated`, and `aborted` when the deadline did it.
  * Reading to the end otherwise is what lets the connection be reused.
  */
 export function readBody(
   body: Readable,
-  signal: AbortSignal,
+  deadline: Deadline,
 ): Promise<{ body: string; truncated: boolean; aborted: boolean }> {
   // Already closed (a socket error before reading began): nothing more will come.
-  if (body.closed) return Promise.resolve({ body: '', truncated: true, aborted: signal.aborted });
+  if (body.closed) return Promise.resolve({ body: '', truncated: true, aborted: deadline.aborted });
   return new Promise((resolve) => {
     const kept: Buffer[] = [];
     let keptBytes = 0;
     let total = 0;
     const onAbort = () => body.destroy();
-    if (signal.aborted) body.destroy();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    if (deadline.aborted) body.destroy();
+    else deadline.once('abort', onAbort);
     body
       .on('data', (chunk: Buffer) => {
         total += chunk.length;
@@ -66,13 +67,13 @@ export function readBody(
       // Destroying emits an error (the request was aborted); 'close' reports every ending alike.
       .on('error', ignore)
       .on('close', () => {
-        signal.removeEventListener('abort', onAbort);
+        deadline.off('abort', onAbort);
         const complete = body.readableEnded;
         const truncated = !complete || total > keptBytes;
         const bytes = kept.length === 1 ? kept[0]! : Buffer.concat(kept, keptBytes);
         // A cut through a multi-byte character leaves its first bytes out rather than a replacement mark.
         const end = truncated ? utf8Boundary(bytes) : bytes.length;
-        resolve({ body: bytes.toString('utf8', 0, end), truncated, aborted: signal.aborted && !complete });
+        resolve({ body: bytes.toString('utf8', 0, end), truncated, aborted: deadline.aborted && !complete });
       })
       .resume();
   });
