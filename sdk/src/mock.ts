@@ -11,6 +11,7 @@ export type {
   DeliveryFilter,
   DeliveryPage,
   DeliveryPageQuery,
+  DeliveryResponse,
   DeliveryStatus,
   EmitResult,
   HttpMethod,
