@@ -7,11 +7,18 @@ export type {
   ApiFaultsControl,
   Delivery,
   DeliveryAttempt,
+  DeliveryFaults,
   DeliveryFilter,
   DeliveryPage,
   DeliveryPageQuery,
   DeliveryStatus,
+  EmitOptions,
   EmitResult,
   MockControl,
+  Scenario,
+  ScenarioName,
+  ScenarioOrder,
+  ScenarioRunResult,
+  TriggerOptions,
 } from './mock-control.js';
 export { createMockControl } from './mock-control.js';

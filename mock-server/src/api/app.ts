@@ -13,6 +13,7 @@ import { errorHandler, routeNotFound } from './errors.js';
 import { createApiFaults, injectFaults } from './faults.js';
 import { faultsRoutes } from './faults-routes.js';
 import { type RateLimitOptions, rateLimit } from './rate-limit.js';
+import { scenarioRoutes } from './scenario-routes.js';
 import { createValidators } from './validation.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 
@@ -83,6 +84,7 @@ export function createApp({
     jsonBody(),
     faultsRoutes(faults, validators),
     controlRoutes({ store, engine, validators }),
+    scenarioRoutes({ store, engine, validators }),
   );
 
   app.use(routeNotFound);

@@ -4,7 +4,7 @@
  * once and published to subscribers, and `durable()` says when the changes made so far are committed.
  */
 import type { DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
-import type { DeliveryState, EventBody } from '../delivery/records.js';
+import type { DeliveryState, EventBody, SignatureMode } from '../delivery/records.js';
 import type { AccountId, StoredWebhook, WebhookSource } from '../model.js';
 
 /** What changed, as subscribers learn it, in the order the changes were made. */
@@ -25,6 +25,11 @@ export interface NewDelivery {
   event: EventBody;
   retries: StoredWebhook['retries'];
   url: string;
+  /** Epoch ms before which the first attempt does not start; creation time when omitted. */
+  firstDue?: number;
+  signatureMode?: SignatureMode;
+  /** Ids of the deliveries that must settle first. */
+  waitsFor?: readonly string[];
 }
 
 export interface DeliveryPage {
