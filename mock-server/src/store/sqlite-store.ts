@@ -296,7 +296,7 @@ export class SqliteStore extends MemoryStore {
       state.due = row.due;
       state.attempts = (JSON.parse(row.attempts) as AttemptRow[]).map(toAttempt);
       state.signatureMode = row.signature_mode;
-      state.waitsFor = JSON.parse(row.waits_for) as string[];
+      state.waitsFor = shared<string[]>(row.waits_for);
       this.saved.add(state);
       this.add(state);
     }
