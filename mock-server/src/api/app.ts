@@ -16,6 +16,7 @@ import type { LiveStreams } from './live-stream.js';
 import { type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { recordRequests } from './request-journal.js';
 import { requestsRoutes } from './requests-routes.js';
+import { scenarioRoutes } from './scenario-routes.js';
 import { createValidators } from './validation.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 
@@ -101,6 +102,7 @@ export function createApp({
     faultsRoutes(faults, validators),
     requestsRoutes(store, validators),
     controlRoutes({ store, engine, validators }),
+    scenarioRoutes({ store, engine, validators }),
   );
 
   app.use(routeNotFound);

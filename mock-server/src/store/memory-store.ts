@@ -133,7 +133,16 @@ export class MemoryStore implements MockStore {
     }
   }
 
-  createDelivery({ accountId, webhookId, event, retries, url }: NewDelivery): DeliveryState {
+  createDelivery({
+    accountId,
+    webhookId,
+    event,
+    retries,
+    url,
+    firstDue,
+    signatureMode,
+    waitsFor,
+  }: NewDelivery): DeliveryState {
     const state = new DeliveryState(
       this.nextDeliverySeq++,
       newDeliveryId(),
@@ -144,6 +153,9 @@ export class MemoryStore implements MockStore {
       url,
       Date.now(),
     );
+    state.due = firstDue ?? state.createdAt;
+    if (signatureMode !== undefined) state.signatureMode = signatureMode;
+    if (waitsFor !== undefined) state.waitsFor = waitsFor;
     this.write({ kind: 'setting', name: 'nextDeliverySeq', value: this.nextDeliverySeq });
     this.add(state);
     this.write({ kind: 'delivery', delivery: state });

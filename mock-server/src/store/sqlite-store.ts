@@ -5,7 +5,7 @@ import type { DeliveryStatus } from '@titan-webhooks/sdk/mock';
 import Database, { type Database as Connection, type Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config.js';
-import { AttemptRecord, DeliveryState, type EventBody } from '../delivery/records.js';
+import { AttemptRecord, DeliveryState, type EventBody, type SignatureMode } from '../delivery/records.js';
 import { fixedSchedule } from '../delivery/schedule.js';
 import { SharedResponses } from '../delivery/shared-responses.js';
 import type { AccountId, StoredWebhook } from '../model.js';
@@ -43,6 +43,8 @@ interface DeliveryRow {
   custom_headers: string;
   due: number;
   attempts: string;
+  signature_mode: SignatureMode;
+  waits_for: string;
 }
 
 interface RequestRow {
@@ -257,6 +259,8 @@ export class SqliteStore extends MemoryStore {
           headers,
           state.due,
           attempts,
+          state.signatureMode,
+          JSON.stringify(state.waitsFor),
         );
         this.saved.add(state);
       }
@@ -338,6 +342,8 @@ export class SqliteStore extends MemoryStore {
       state.attempts = (JSON.parse(row.attempts) as AttemptRow[]).map((attempt) =>
         toAttempt(attempt, row.webhook_id, responses),
       );
+      state.signatureMode = row.signature_mode;
+      state.waitsFor = shared<string[]>(row.waits_for);
       this.saved.add(state);
       this.add(state);
       for (const record of state.attempts) this.responses.admit(state, record);
@@ -404,7 +410,8 @@ function prepare(db: Connection) {
     ),
     insertDelivery: statement(
       `INSERT INTO deliveries (seq, id, account_id, webhook_id, event_id, retries, created_at,
-        status, url, signature, custom_headers, due, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        status, url, signature, custom_headers, due, attempts, signature_mode, waits_for)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateDelivery: statement(
       'UPDATE deliveries SET status = ?, url = ?, signature = ?, custom_headers = ?, due = ?, attempts = ? WHERE seq = ?',
