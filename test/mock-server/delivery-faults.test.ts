@@ -245,6 +245,7 @@ test('a data file of schema 1 is upgraded: its first attempts run at once, signe
     file.exec(`ALTER TABLE deliveries DROP COLUMN signature_mode;
       ALTER TABLE deliveries DROP COLUMN waits_for;
       UPDATE deliveries SET due = 0;
+      DROP TABLE requests;
       PRAGMA user_version = 1;`);
     file.close();
 
