@@ -1,14 +1,11 @@
 /** startMockServer: wires store, delivery engine and app, listens, and hands back a test-friendly handle. */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { EventName, EventPayloads } from '@titan-webhooks/sdk';
 import {
   type ApiFaultsControl,
   createMockControl,
   type Delivery,
   type DeliveryFilter,
-  type EmitOptions,
-  type EmitResult,
   type MockControl,
   type RecordedRequest,
   type RequestFilter,
@@ -45,13 +42,8 @@ export interface MockServer {
    * closes the data file; pending deliveries stay pending there, for the next start.
    */
   close(): Promise<void>;
-  /** `options.faults` makes the deliveries misbehave on purpose: duplicates, a delayed first attempt, a bad signature. */
-  emit<E extends EventName>(
-    event: E,
-    payload?: EventPayloads[E],
-    session?: string,
-    options?: EmitOptions,
-  ): Promise<EmitResult<E>>;
+  /** Without a payload a realistic one is generated; `options.faults` makes the deliveries misbehave on purpose. */
+  emit: MockControl['emit'];
   /** The built-in scenarios, each with its events in their natural order. */
   scenarios: MockControl['scenarios'];
   /** Runs a scenario: each matching webhook receives its events one at a time, in the given order. */

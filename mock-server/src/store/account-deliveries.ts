@@ -1,5 +1,6 @@
 import type { DeliveryFilter } from '@titan-webhooks/sdk/mock';
 import { type DeliveryState, matchesFilter } from '../delivery/records.js';
+import { firstAfter } from './first-after.js';
 
 /**
  * One account's deliveries: in creation order for lists and pages, and in the order they settled
@@ -65,7 +66,7 @@ export class AccountDeliveries {
   /** Up to `limit` matching deliveries with a `seq` above `after`, and whether more follow. */
   page(filter: DeliveryFilter, limit: number, after: number): { deliveries: DeliveryState[]; more: boolean } {
     const deliveries: DeliveryState[] = [];
-    for (let i = this.firstAfter(after); i < this.ordered.length; i++) {
+    for (let i = firstAfter(this.ordered, after); i < this.ordered.length; i++) {
       const state = this.ordered[i]!;
       if (!this.live.has(state) || !matchesFilter(state, filter)) continue;
       if (deliveries.length === limit) return { deliveries, more: true };
@@ -76,17 +77,5 @@ export class AccountDeliveries {
 
   pending(): DeliveryState[] {
     return this.ordered.filter((s) => s.status === 'pending' && this.live.has(s));
-  }
-
-  /** Index of the first entry whose seq is above `after` (binary search: `ordered` is sorted by seq). */
-  private firstAfter(after: number): number {
-    let low = 0;
-    let high = this.ordered.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.ordered[mid]!.seq <= after) low = mid + 1;
-      else high = mid;
-    }
-    return low;
   }
 }

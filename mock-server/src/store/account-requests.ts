@@ -1,3 +1,4 @@
+import { firstAfter } from './first-after.js';
 import type { RequestRecord, RequestRecordsPage } from './store.js';
 
 /** Requests kept per account: the latest ones; older ones are forgotten as new ones arrive. */
@@ -26,24 +27,12 @@ export class AccountRequests {
   /** Up to `limit` matching records with a `seq` above `after`. */
   page(matches: (record: RequestRecord) => boolean, limit: number, after: number): RequestRecordsPage {
     const records: RequestRecord[] = [];
-    for (let i = this.firstAfter(after); i < this.records.length; i++) {
+    for (let i = firstAfter(this.records, after, this.head); i < this.records.length; i++) {
       const record = this.records[i]!;
       if (!matches(record)) continue;
       if (records.length === limit) return { records, next: records.at(-1)!.seq };
       records.push(record);
     }
     return { records, next: null };
-  }
-
-  /** Index of the first kept record whose seq is above `after` (binary search: records are sorted by seq). */
-  private firstAfter(after: number): number {
-    let low = this.head;
-    let high = this.records.length;
-    while (low < high) {
-      const mid = (low + high) >> 1;
-      if (this.records[mid]!.seq <= after) low = mid + 1;
-      else high = mid;
-    }
-    return low;
   }
 }
