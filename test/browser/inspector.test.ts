@@ -69,6 +69,7 @@ describeWithChromium('the inspector', (executablePath) => {
   };
   const row = (text: string) => page.locator('.delivery-table tbody tr', { hasText: text });
   const detail = () => page.locator('section.detail');
+  const emitForm = () => page.getByRole('region', { name: 'Emit an event' });
 
   beforeAll(async () => {
     if (
@@ -116,12 +117,14 @@ describeWithChromium('the inspector', (executablePath) => {
     await api('POST', '/_mock/reset');
     await createWebhook({});
     const held = heldReceiver(receiver);
-    await page.getByLabel('Event', { exact: true }).selectOption('message.sent');
-    const payload = JSON.parse(await page.getByLabel('Payload').inputValue());
+    await emitForm().getByLabel('Event').selectOption('message.sent');
+    const payload = JSON.parse(await emitForm().getByLabel('Payload').inputValue());
     expect(payload).toHaveProperty('id');
-    await page.getByLabel('Payload').fill(JSON.stringify({ ...payload, text: 'from the inspector' }));
-    await page.getByRole('button', { name: 'Emit' }).click();
-    await page.getByRole('status').filter({ hasText: 'Emitted message.sent' }).waitFor();
+    await emitForm()
+      .getByLabel('Payload')
+      .fill(JSON.stringify({ ...payload, text: 'from the inspector' }));
+    await emitForm().getByRole('button', { name: 'Emit' }).click();
+    await emitForm().getByRole('status').filter({ hasText: 'Emitted message.sent' }).waitFor();
 
     const { request, res } = await held.next();
     await row('message.sent').filter({ hasText: 'pending' }).waitFor();
