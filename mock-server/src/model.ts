@@ -26,6 +26,9 @@ export interface EmittedDelivery {
   webhookId: number;
 }
 
+/** A redelivery started, or why not: no such delivery in the account, or its webhook cannot take one. */
+export type Redelivery = EmittedDelivery | 'not_found' | 'webhook_deleted' | 'webhook_disabled';
+
 export interface DeliveryEngineOptions {
   /** Where webhooks are read and deliveries kept; the engine subscribes to its changes. */
   store: MockStore;
@@ -41,6 +44,8 @@ export interface DeliveryEngineOptions {
 export interface DeliveryEngine {
   /** Fans the event out to the account's enabled, matching webhooks; returns the deliveries created. */
   emit(accountId: AccountId, event: TitanEvent): EmittedDelivery[];
+  /** A new delivery of the same event to the delivery's webhook as it is now, on a fresh retry schedule. */
+  redeliver(accountId: AccountId, deliveryId: string): Redelivery;
   /** Resolves with the matching deliveries once `count` of them are no longer pending (or `count` exist, if `settled` is false). */
   waitFor(
     accountId: AccountId,

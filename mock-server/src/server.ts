@@ -45,6 +45,8 @@ export interface MockServer {
   deliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
   /** Rejects after `timeoutMs` (default 5000) with what was found so far in the message. */
   waitForDeliveries(filter: WaitForDeliveriesFilter, timeoutMs?: number): Promise<Delivery[]>;
+  /** The delivery's event again, to its webhook as it is now, on a fresh retry schedule: the new delivery. */
+  redeliver(deliveryId: string): Promise<{ id: string; webhookId: number }>;
   /** Removes the account's webhooks, deliveries and API faults. */
   reset(): Promise<void>;
   /** Faults injected into `/api` for the first token's account. */
@@ -162,6 +164,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     deliveries: (filter) => control.deliveries(filter),
     // Straight to the engine: it resolves on change, where polling over HTTP would add latency.
     waitForDeliveries: (filter, timeoutMs = 5000) => engine.waitFor(account.id, filter, timeoutMs),
+    redeliver: (deliveryId) => control.redeliver(deliveryId),
     reset: () => control.reset(),
     faults: control.faults,
   };

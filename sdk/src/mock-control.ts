@@ -10,6 +10,7 @@ const MAX_PAGE_SIZE = 1000;
 
 export type Delivery = components['schemas']['Delivery'];
 export type DeliveryAttempt = components['schemas']['DeliveryAttempt'];
+export type DeliveryResponse = components['schemas']['DeliveryResponse'];
 export type DeliveryStatus = components['schemas']['DeliveryStatus'];
 export type ApiFault = components['schemas']['ApiFault'];
 export type ApiFaultCreate = components['schemas']['ApiFaultCreate'];
@@ -61,6 +62,12 @@ export interface MockControl {
   deliveriesPage(query?: DeliveryPageQuery, options?: RequestOptions): Promise<DeliveryPage>;
   /** One delivery. */
   delivery(id: string, options?: RequestOptions): Promise<Delivery>;
+  /**
+   * Delivers a delivery's event again (same body, same event id) to its webhook as it is now, on a fresh
+   * retry schedule: the new delivery's id. TitanApiError 404 for an unknown id, 409 `conflict` when the
+   * webhook was deleted or is disabled.
+   */
+  redeliver(id: string, options?: RequestOptions): Promise<{ id: string; webhookId: number }>;
   /** Removes the account's webhooks, deliveries and API faults. */
   reset(options?: RequestOptions): Promise<void>;
   faults: ApiFaultsControl;
@@ -99,6 +106,8 @@ export function createMockControl(options: ClientOptions): MockControl {
     },
     deliveriesPage,
     delivery: (id, { signal } = {}) => unwrap(raw.GET('/_mock/deliveries/{id}', { params: { path: { id } }, signal })),
+    redeliver: (id, { signal } = {}) =>
+      unwrap(raw.POST('/_mock/deliveries/{id}/redeliver', { params: { path: { id } }, signal })),
     async reset({ signal } = {}) {
       await unwrap(raw.POST('/_mock/reset', { signal }));
     },

@@ -10,6 +10,7 @@ export type {
   DeliveryFilter,
   DeliveryPage,
   DeliveryPageQuery,
+  DeliveryResponse,
   DeliveryStatus,
   EmitResult,
   MockControl,

@@ -262,6 +262,21 @@ describe('trigger and redeliver', () => {
     expect(run.stderr).toMatch(/Allowed choices are natural, reverse, shuffle/);
   });
 
+  test('redeliver starts a new delivery of the same event and prints its id: exit 0', async () => {
+    const hook = await webhook('/ok');
+    const { deliveries } = await server.emit('message.received');
+    const [first] = await server.waitForDeliveries({ webhookId: hook.id });
+    const run = await cli(['redeliver', deliveries[0]!.id]);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const [again] = await server.waitForDeliveries({ webhookId: hook.id, count: 2 }).then((all) => all.slice(1));
+    expect(run.stdout).toBe(`${again!.id} -> webhook ${hook.id}\n`);
+    expect(again).toMatchObject({
+      status: 'succeeded',
+      eventId: first!.eventId,
+      request: { body: first!.request.body },
+    });
+  });
+
   test('redelivering an unknown delivery is an API error: exit 1', async () => {
     const run = await cli(['redeliver', 'dlv_unknown']);
     expect(run.code).toBe(1);

@@ -130,6 +130,7 @@ describe.each(STORE_KINDS)('with the %s store', (kind) => {
           statusCode: 204,
           error: null,
           nextRetryAt: null,
+          response: { headers: expect.objectContaining({ connection: 'keep-alive' }), body: '', truncated: false },
         },
       ]);
     });

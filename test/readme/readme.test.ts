@@ -118,6 +118,15 @@ test("the root README's SDK example runs against the mock server", async () => {
   }
 });
 
+test.each([
+  ['recorded response', 'console.log(attempt?.statusCode', ['422 application/json {"error":"unknown session"}']],
+  ['redeliver', 'await mock.redeliver(', ['failed', 'true succeeded true']],
+])("the mock server README's %s example runs and prints what its comments say", async (_name, marker, lines) => {
+  const file = moduleFile(exampleContaining('mock-server/README.md', marker).code);
+  const { stdout } = await execFileAsync(process.execPath, [file], { cwd: work });
+  expect(stdout.trim().split('\n')).toEqual(lines);
+});
+
 test("the receiver README's Express example verifies the mock server's deliveries", async () => {
   const hmacKey = 'readme-example-key-0123';
   const port = await freePort();

@@ -66,6 +66,16 @@ export function controlRoutes({ store, engine, validators }: ControlRoutesOption
     res.json({ data: toDelivery(delivery) });
   });
 
+  router.post('/deliveries/:id/redeliver', async (req, res) => {
+    const redelivery = engine.redeliver(accountOf(req).id, req.params.id);
+    if (redelivery === 'not_found') throw new ApiError('not_found', 'delivery not found');
+    if (redelivery === 'webhook_deleted') throw new ApiError('conflict', 'the webhook of this delivery was deleted');
+    if (redelivery === 'webhook_disabled')
+      throw new ApiError('conflict', 'the webhook of this delivery is disabled: enable it to redeliver');
+    await store.durable();
+    res.status(202).json({ data: redelivery });
+  });
+
   router.post('/reset', async (req, res) => {
     store.resetAccount(accountOf(req).id);
     await store.durable();

@@ -9,11 +9,7 @@ export function registerRedeliver(program: Command): void {
       .description('deliver the event of a delivery again, to its webhook, on a fresh retry schedule')
       .argument('<delivery-id>', 'the id of a delivery, dlv_...'),
   ).action(async (deliveryId: string, flags: ConnectionFlags) => {
-    const connection = new Connection(flags);
-    const created = await connection.request<{ id: string; webhookId: number }>(
-      'POST',
-      `/_mock/deliveries/${encodeURIComponent(deliveryId)}/redeliver`,
-    );
+    const created = await new Connection(flags).control().redeliver(deliveryId);
     process.stdout.write(`${created.id} -> webhook ${created.webhookId}\n`);
   });
 }

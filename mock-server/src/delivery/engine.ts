@@ -1,6 +1,13 @@
 import { signPayload, type TitanEvent } from '@titan-webhooks/sdk';
 import type { Delivery, DeliveryStatus } from '@titan-webhooks/sdk/mock';
-import type { AccountId, DeliveryEngine, DeliveryEngineOptions, EmittedDelivery, StoredWebhook } from '../model.js';
+import type {
+  AccountId,
+  DeliveryEngine,
+  DeliveryEngineOptions,
+  EmittedDelivery,
+  Redelivery,
+  StoredWebhook,
+} from '../model.js';
 import type { MockStore, StoreChange } from '../store/store.js';
 import { WebhookDispatchers } from './agent.js';
 import { FanOutIndex } from './fan-out-index.js';
@@ -10,6 +17,7 @@ import { Lanes } from './lanes.js';
 import { AttemptRecord, type DeliveryState, type EventBody } from './records.js';
 import { fixedSchedule, honoursRetryAfter, retryWaitMs } from './schedule.js';
 import { sendAttempt } from './sender.js';
+import { SharedResponses } from './shared-responses.js';
 import { TimerHeap } from './timer-heap.js';
 import { Waiters, type WaitFilter } from './waiters.js';
 
@@ -36,6 +44,7 @@ export class Engine implements DeliveryEngine {
   private readonly running = new Set<Promise<void>>();
   /** Failed attempts mostly fail alike ("connection refused: ..."): keep one string per message. */
   private readonly errors = new Interner<string>(1024);
+  private readonly responses = new SharedResponses();
   private readonly dispatchers: WebhookDispatchers;
   private closed = false;
   private readonly unsubscribe: () => void;
@@ -125,19 +134,35 @@ export class Engine implements DeliveryEngine {
       const webhook = this.store.get(webhookId);
       if (webhook === undefined || !webhook.enabled) continue;
       if (webhook.session !== null && webhook.session !== event.session) continue;
-      // The retry schedule is fixed now: later updates of `retries` don't change it.
-      const state = this.store.createDelivery({
-        accountId,
-        webhookId,
-        event: shared,
-        retries: fixedSchedule(webhook.retries),
-        url: webhook.url,
-      });
-      this.trackPending(state);
-      emitted.push({ id: state.id, webhookId });
-      this.limiter.push(webhookId, state);
+      emitted.push(this.start(webhook, shared));
     }
     return emitted;
+  }
+
+  redeliver(accountId: AccountId, deliveryId: string): Redelivery {
+    if (this.closed) throw new Error('the delivery engine is closed');
+    const original = this.store.delivery(accountId, deliveryId);
+    if (original === undefined) return 'not_found';
+    const webhook = this.store.find(accountId, original.webhookId);
+    if (webhook === undefined) return 'webhook_deleted';
+    if (!webhook.enabled) return 'webhook_disabled';
+    // The same EventBody: the same bytes, and the store keeps them while any delivery refers to them.
+    return this.start(webhook, original.event);
+  }
+
+  /** A new delivery of `event` to `webhook`, queued in its lane. */
+  private start(webhook: StoredWebhook, event: EventBody): EmittedDelivery {
+    // The retry schedule is fixed now: later updates of `retries` don't change it.
+    const state = this.store.createDelivery({
+      accountId: webhook.accountId,
+      webhookId: webhook.id,
+      event,
+      retries: fixedSchedule(webhook.retries),
+      url: webhook.url,
+    });
+    this.trackPending(state);
+    this.limiter.push(webhook.id, state);
+    return { id: state.id, webhookId: webhook.id };
   }
 
   waitFor(accountId: AccountId, filter: WaitFilter, timeoutMs: number): Promise<Delivery[]> {
@@ -209,6 +234,7 @@ export class Engine implements DeliveryEngine {
       record.statusCode = outcome.statusCode;
       record.error = outcome.error === null ? null : this.errors.intern(outcome.error, outcome.error);
       record.durationMs = Date.now() - record.startedAt;
+      this.store.recordResponse(state, record, outcome.response && this.responses.share(outcome.response));
       this.settleAttempt(state, record, outcome.error === null ? outcome.retryAfterMs : null);
     } catch (error) {
       // Only a bug gets here (sendAttempt never throws); record it rather than lose the delivery.

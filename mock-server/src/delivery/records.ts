@@ -2,6 +2,7 @@ import type { EventName, Retries, WebhookHeader } from '@titan-webhooks/sdk';
 import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
 import type { AccountId } from '../model.js';
 import { attemptHeaders } from './headers.js';
+import type { ReceivedResponse } from './response-body.js';
 import type { HeapEntry } from './timer-heap.js';
 
 /** One emitted event, shared by all its deliveries and attempts: the body exists once. */
@@ -20,6 +21,8 @@ export class AttemptRecord {
   statusCode: number | null = null;
   error: string | null = null;
   nextRetryAt: number | null = null;
+  /** Shared with other attempts that got the same answer: never mutated, only replaced. */
+  response: ReceivedResponse | null = null;
 
   constructor(
     readonly attempt: number,
@@ -110,6 +113,8 @@ export function toDelivery(state: DeliveryState): Delivery {
       statusCode: a.statusCode,
       error: a.error,
       nextRetryAt: iso(a.nextRetryAt),
+      // A copy of the headers: the record's object is shared, and a caller may change what it gets.
+      response: a.response === null ? null : { ...a.response, headers: { ...a.response.headers } },
     })),
   };
 }

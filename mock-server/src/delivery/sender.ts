@@ -1,8 +1,6 @@
 import { parseRetryAfter } from '@titan-webhooks/sdk/internal';
 import { type Dispatcher, request } from 'undici';
-
-/** The response body is read and discarded up to this much; past it the connection is dropped. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
+import { joinHeaders, type ReceivedResponse, readBody } from './response-body.js';
 
 export interface AttemptOutcome {
   /** The receiver's status, null when none was received. */
@@ -11,6 +9,8 @@ export interface AttemptOutcome {
   error: string | null;
   /** The response's Retry-After in ms, null when absent or unreadable. */
   retryAfterMs: number | null;
+  /** What the receiver answered, null when no answer arrived. */
+  response: ReceivedResponse | null;
 }
 
 export interface AttemptRequest {
@@ -29,8 +29,6 @@ export interface AttemptRequest {
 export async function sendAttempt(dispatcher: Dispatcher, attempt: AttemptRequest): Promise<AttemptOutcome> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), attempt.timeoutMs);
-  let statusCode: number | null = null;
-  let retryAfterMs: number | null = null;
   try {
     const response = await request(attempt.url, {
       method: 'POST',
@@ -39,21 +37,25 @@ export async function sendAttempt(dispatcher: Dispatcher, attempt: AttemptReques
       dispatcher,
       signal: controller.signal,
     });
-    statusCode = response.statusCode;
-    const retryAfter = response.headers['retry-after'];
-    retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    // Reads and discards the body; past the limit the connection is dropped, and a timeout aborts it.
-    await response.body.dump({ limit: MAX_RESPONSE_BYTES, signal: controller.signal });
-    return { statusCode, error: null, retryAfterMs };
+    const { statusCode, headers } = response;
+    const retryAfter = headers['retry-after'];
+    const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
+    const { body, truncated, aborted } = await readBody(response.body, controller.signal);
+    return {
+      statusCode,
+      error: aborted ? timeoutMessage(attempt.timeoutMs) : null,
+      retryAfterMs,
+      response: { headers: joinHeaders(headers), body, truncated },
+    };
   } catch (error) {
-    const message = controller.signal.aborted
-      ? `timeout: no complete response within ${attempt.timeoutMs} ms`
-      : describeError(error);
-    return { statusCode, error: message, retryAfterMs };
+    const message = controller.signal.aborted ? timeoutMessage(attempt.timeoutMs) : describeError(error);
+    return { statusCode: null, error: message, retryAfterMs: null, response: null };
   } finally {
     clearTimeout(timer);
   }
 }
+
+const timeoutMessage = (ms: number) => `timeout: no complete response within ${ms} ms`;
 
 /** Words for the usual network failures, keeping the underlying message for detail. */
 const LABELS: Record<string, string> = {

@@ -12,11 +12,11 @@ export interface StoreOptions {
   dataFile: string | undefined;
   retainDeliveries: number;
   logger: Logger;
+  /** Bytes of recorded responses kept in memory; 32 MiB by default. */
+  responseBudgetBytes?: number;
 }
 
 /** Throws DataFileError when the file cannot be used. */
-export function openStore({ dataFile, retainDeliveries, logger }: StoreOptions): MockStore {
-  return dataFile === undefined
-    ? new MemoryStore({ retainDeliveries })
-    : new SqliteStore({ file: dataFile, retainDeliveries, logger });
+export function openStore({ dataFile, logger, ...limits }: StoreOptions): MockStore {
+  return dataFile === undefined ? new MemoryStore(limits) : new SqliteStore({ file: dataFile, logger, ...limits });
 }

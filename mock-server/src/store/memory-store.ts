@@ -1,8 +1,10 @@
 import { newDeliveryId } from '@titan-webhooks/sdk/internal';
 import type { DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
-import { DeliveryState } from '../delivery/records.js';
+import { type AttemptRecord, DeliveryState } from '../delivery/records.js';
+import type { ReceivedResponse } from '../delivery/response-body.js';
 import type { AccountId, StoredWebhook } from '../model.js';
 import { AccountDeliveries } from './account-deliveries.js';
+import { DEFAULT_RESPONSE_BUDGET_BYTES, ResponseBudget } from './response-budget.js';
 import type { DeliveryPage, MockStore, NewDelivery, StoreChange, StoreListener } from './store.js';
 
 /** What a change means for a file: the SQLite store writes these; the memory store has nothing to write. */
@@ -18,6 +20,8 @@ export type StoreSetting = 'developmentToken' | 'nextWebhookId' | 'nextDeliveryS
 export interface MemoryStoreOptions {
   /** Settled deliveries kept per account; past it the first settled are forgotten. */
   retainDeliveries: number;
+  /** Bytes of recorded responses kept in memory (see ResponseBudget); 32 MiB by default. */
+  responseBudgetBytes?: number;
 }
 
 const COMMITTED = Promise.resolve();
@@ -34,8 +38,14 @@ export class MemoryStore implements MockStore {
   protected nextAccount = 1;
   protected closed = false;
   private readonly listeners = new Set<StoreListener>();
+  protected readonly responses: ResponseBudget;
 
-  constructor(protected readonly options: MemoryStoreOptions) {}
+  constructor(protected readonly options: MemoryStoreOptions) {
+    this.responses = new ResponseBudget(options.responseBudgetBytes ?? DEFAULT_RESPONSE_BUDGET_BYTES, {
+      isKept: (state) => this.deliveriesById.get(state.id) === state,
+      emptied: (state) => this.write({ kind: 'delivery', delivery: state }),
+    });
+  }
 
   accountId(tokenDigest: string): AccountId {
     const known = this.accounts.get(tokenDigest);
@@ -135,6 +145,11 @@ export class MemoryStore implements MockStore {
     this.retain(state.accountId);
   }
 
+  recordResponse(state: DeliveryState, record: AttemptRecord, response: ReceivedResponse | null): void {
+    record.response = response;
+    if (this.deliveriesById.get(state.id) === state) this.responses.admit(state, record);
+  }
+
   delivery(accountId: AccountId, id: string): DeliveryState | undefined {
     const state = this.deliveriesById.get(id);
     return state?.accountId === accountId ? state : undefined;
@@ -192,6 +207,7 @@ export class MemoryStore implements MockStore {
   private forget(accountId: AccountId, deliveries: DeliveryState[]): void {
     if (deliveries.length === 0) return;
     for (const state of deliveries) this.deliveriesById.delete(state.id);
+    this.responses.release(deliveries);
     this.write({ kind: 'forget', deliveries });
     this.publish({ type: 'forgotten', accountId, deliveries });
   }

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { ConfigError } from '../config.js';
 import { AttemptRecord, DeliveryState, type EventBody } from '../delivery/records.js';
 import { fixedSchedule } from '../delivery/schedule.js';
+import { SharedResponses } from '../delivery/shared-responses.js';
 import type { StoredWebhook } from '../model.js';
 import { MemoryStore, type MemoryStoreOptions, type StoreSetting, type StoreWrite } from './memory-store.js';
 import { migrate, SCHEMA_VERSION } from './migrations.js';
@@ -21,7 +22,11 @@ export class DataFileError extends ConfigError {
   override name = 'DataFileError';
 }
 
-type AttemptRow = [number, number, number | null, number | null, string | null, number | null];
+/** A recorded response in a row: [headers, body, truncated]. */
+type ResponseRow = [Record<string, string>, string, boolean];
+
+/** Rows written before responses were recorded have no seventh element: they load as no response. */
+type AttemptRow = [number, number, number | null, number | null, string | null, number | null, (ResponseRow | null)?];
 
 interface DeliveryRow {
   seq: number;
@@ -273,6 +278,7 @@ export class SqliteStore extends MemoryStore {
       }
       return value as T;
     };
+    const responses = new SharedResponses();
     for (const row of s.deliveries.iterate() as Iterable<DeliveryRow>) {
       const event = events.get(row.event_id);
       if (event === undefined) throw new Error(`delivery ${row.id} has no event ${row.event_id}`);
@@ -290,24 +296,35 @@ export class SqliteStore extends MemoryStore {
       state.signature = row.signature ?? undefined;
       state.customHeaders = shared<WebhookHeader[]>(row.custom_headers);
       state.due = row.due;
-      state.attempts = (JSON.parse(row.attempts) as AttemptRow[]).map(toAttempt);
+      state.attempts = (JSON.parse(row.attempts) as AttemptRow[]).map((attempt) => toAttempt(attempt, responses));
       this.saved.add(state);
       this.add(state);
+      for (const record of state.attempts) this.responses.admit(state, record);
     }
     for (const accountId of this.deliveriesByAccount.keys()) this.retain(accountId);
   }
 }
 
 function attemptRow(a: AttemptRecord): AttemptRow {
-  return [a.attempt, a.startedAt, a.durationMs, a.statusCode, a.error, a.nextRetryAt];
+  const response: ResponseRow | null =
+    a.response === null ? null : [a.response.headers, a.response.body, a.response.truncated];
+  return [a.attempt, a.startedAt, a.durationMs, a.statusCode, a.error, a.nextRetryAt, response];
 }
 
-function toAttempt([attempt, startedAt, durationMs, statusCode, error, nextRetryAt]: AttemptRow): AttemptRecord {
+function toAttempt(
+  [attempt, startedAt, durationMs, statusCode, error, nextRetryAt, response = null]: AttemptRow,
+  responses: SharedResponses,
+): AttemptRecord {
   const record = new AttemptRecord(attempt, startedAt);
   record.durationMs = durationMs;
   record.statusCode = statusCode;
   record.error = error;
   record.nextRetryAt = nextRetryAt;
+  if (response !== null) {
+    const [headers, body, truncated] = response;
+    // JSON.parse gives every object a prototype; a recorded header set has none, so `__proto__` stays a header.
+    record.response = responses.share({ headers: Object.assign(Object.create(null), headers), body, truncated });
+  }
   return record;
 }
 

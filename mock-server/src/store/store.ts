@@ -4,7 +4,8 @@
  * once and published to subscribers, and `durable()` says when the changes made so far are committed.
  */
 import type { DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
-import type { DeliveryState, EventBody } from '../delivery/records.js';
+import type { AttemptRecord, DeliveryState, EventBody } from '../delivery/records.js';
+import type { ReceivedResponse } from '../delivery/response-body.js';
 import type { AccountId, StoredWebhook, WebhookSource } from '../model.js';
 
 /** What changed, as subscribers learn it, in the order the changes were made. */
@@ -57,6 +58,11 @@ export interface MockStore extends WebhookSource {
   createDelivery(delivery: NewDelivery): DeliveryState;
   /** The engine changed `delivery` (an attempt, a due time, its status from `previous`): keep it. */
   deliveryChanged(delivery: DeliveryState, previous?: DeliveryStatus): void;
+  /**
+   * Keeps the receiver's answer on `record` (an attempt of `delivery`), within the memory budget for
+   * responses: past it, the oldest recorded answers are emptied. Kept with the delivery's next change.
+   */
+  recordResponse(delivery: DeliveryState, record: AttemptRecord, response: ReceivedResponse | null): void;
   delivery(accountId: AccountId, id: string): DeliveryState | undefined;
   /** Every matching delivery of the account, oldest first. */
   deliveries(accountId: AccountId, filter?: DeliveryFilter): DeliveryState[];

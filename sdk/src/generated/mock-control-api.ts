@@ -63,6 +63,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deliver a delivery's event again
+         * @description Starts a new delivery of the same event (the same body bytes, the same event id) to the
+         *     delivery's webhook as it is now: its current URL, custom headers, key and retry policy, on a
+         *     fresh retry schedule, whatever its event and session filters say. The original may be in any
+         *     state, pending included; it is left as it is.
+         */
+        post: operations["redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/reset": {
         parameters: {
             query?: never;
@@ -315,6 +338,24 @@ export interface components {
              * @description When the next retry is due, null if none.
              */
             nextRetryAt: string | null;
+            /** @description What the receiver answered; null when no answer arrived (connection refused, a timeout before the headers, an attempt still on the wire). */
+            response: components["schemas"]["DeliveryResponse"] | null;
+        };
+        /**
+         * DeliveryResponse
+         * @description The receiver's answer to one attempt. The server keeps at most 32 MiB of recorded answers in
+         *     memory (each counted in full: its body's bytes plus its header names and values); past that,
+         *     the oldest recorded answers are emptied to `{"headers": {}, "body": "", "truncated": true}`.
+         */
+        DeliveryResponse: {
+            /** @description Header names in lowercase; a repeated header's values (`set-cookie` too) joined with ", ". */
+            headers: {
+                [key: string]: string;
+            };
+            /** @description The first 4096 bytes of the answer's body, decoded as UTF-8; a character cut at that limit is left out whole. */
+            body: string;
+            /** @description `body` is not the whole answer: more followed, the answer was cut off (a timeout, a lost connection), or it was emptied to keep memory bounded. */
+            truncated: boolean;
         };
         /** Delivery */
         Delivery: {
@@ -389,7 +430,7 @@ export interface components {
          * @description Machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "validation_error" | "invalid_json" | "unauthorized" | "forbidden" | "not_found" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "rate_limited" | "internal_error";
+        ErrorCode: "validation_error" | "invalid_json" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "rate_limited" | "internal_error";
         /** ErrorDetail */
         ErrorDetail: {
             /** @description JSON Pointer to the offending field, e.g. /retries/attempts ("" for the whole body). */
@@ -614,6 +655,52 @@ export interface operations {
             };
             401: components["responses"]["Unauthorized"];
             404: components["responses"]["NotFound"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Delivery id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new delivery. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: {
+                            id: string;
+                            webhookId: number;
+                        };
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["NotFound"];
+            /** @description The delivery's webhook was deleted or is disabled (`conflict`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "webhook 7 is disabled",
+                     *       "code": "conflict"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             500: components["responses"]["InternalError"];
         };
     };

@@ -920,7 +920,7 @@ export interface components {
          * @description Machine-readable error code.
          * @enum {string}
          */
-        ErrorCode: "validation_error" | "invalid_json" | "unauthorized" | "forbidden" | "not_found" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "rate_limited" | "internal_error";
+        ErrorCode: "validation_error" | "invalid_json" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "payload_too_large" | "unsupported_media_type" | "request_timeout" | "rate_limited" | "internal_error";
         /** ErrorDetail */
         ErrorDetail: {
             /** @description JSON Pointer to the offending field, e.g. /retries/attempts ("" for the whole body). */
