@@ -101,7 +101,10 @@ describeWithChromium('the inspector', (executablePath) => {
     const response = await page.goto(server.info.dashboard);
     expect(response?.status()).toBe(200);
     await page.getByRole('heading', { name: 'Deliveries' }).waitFor();
-    await page.getByRole('status').filter({ hasText: /^Live$/ }).waitFor();
+    await page
+      .getByRole('status')
+      .filter({ hasText: /^Live$/ })
+      .waitFor();
     expect(page.url()).toBe(`${server.info.url}/`);
   });
 

@@ -9,6 +9,10 @@ function outcome(attempt: Attempt): string {
   return 'on the wire';
 }
 
+/** An answer emptied to make room for newer ones. */
+const forgotten = (response: NonNullable<Attempt['response']>) =>
+  response.truncated && response.body === '' && Object.keys(response.headers).length === 0;
+
 export function AttemptItem({ attempt }: { attempt: Attempt }) {
   const ok = attempt.statusCode !== null && attempt.statusCode >= 200 && attempt.statusCode < 300;
   const { response } = attempt;
@@ -35,8 +39,11 @@ export function AttemptItem({ attempt }: { attempt: Attempt }) {
           </>
         )}
       </dl>
-      {response === null && <p class="hint">No response arrived.</p>}
-      {response && (
+      {response === null && attempt.durationMs !== null && <p class="hint">No response arrived.</p>}
+      {response && forgotten(response) && (
+        <p class="hint">The server no longer keeps this answer: recorded answers share a memory budget.</p>
+      )}
+      {response && !forgotten(response) && (
         <div class="response">
           <h5>Receiver's response headers</h5>
           <dl class="headers">

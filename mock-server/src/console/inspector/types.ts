@@ -1,22 +1,8 @@
 /** The control API's shapes as the inspector reads them. */
 import type { Webhook } from '@titan-webhooks/sdk';
-import type {
-  DeliveryAttempt as ContractAttempt,
-  Delivery as ContractDelivery,
-  DeliveryStatus,
-} from '@titan-webhooks/sdk/mock';
+import type { DeliveryAttempt as Attempt, Delivery, DeliveryStatus } from '@titan-webhooks/sdk/mock';
 
-export type { DeliveryStatus, Webhook };
-
-/** What the receiver answered: its headers and the start of its body. */
-export interface ReceiverResponse {
-  headers: Record<string, string>;
-  body: string;
-  truncated: boolean;
-}
-
-export type Attempt = ContractAttempt & { response?: ReceiverResponse | null };
-export type Delivery = Omit<ContractDelivery, 'attempts'> & { attempts: Attempt[] };
+export type { Attempt, Delivery, DeliveryStatus, Webhook };
 
 export interface DeliveryFilter {
   webhookId?: number;
