@@ -18,7 +18,8 @@ export function DeliveryTable({ view, selected, onOpen }: Props) {
           Could not load the deliveries: {view.error}
         </p>
       )}
-      <div class="table-scroll">
+      {/* Focusable, so a keyboard can scroll it sideways when a narrow window cuts the table. */}
+      <div class="table-scroll" tabIndex={0} role="region" aria-label="Deliveries table">
         <table class="delivery-table" aria-busy={view.loading}>
           <caption class="visually-hidden">Deliveries, newest first (the latest {SHOWN_DELIVERIES})</caption>
           <thead>
@@ -51,7 +52,7 @@ export function DeliveryTable({ view, selected, onOpen }: Props) {
                   </td>
                   <td>#{delivery.webhookId}</td>
                   <td>{delivery.attempts.length}</td>
-                  <td>{last ? clockTime(last.startedAt) : 'not yet'}</td>
+                  <td>{last ? clockTime(last.startedAt, false) : 'not yet'}</td>
                 </tr>
               );
             })}

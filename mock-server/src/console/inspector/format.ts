@@ -1,10 +1,10 @@
 /** How times, durations and bodies read on the page. */
 
-/** Local wall-clock time with milliseconds: deliveries and retries are often milliseconds apart. */
-export function clockTime(iso: string): string {
+/** Local wall-clock time, with milliseconds where tries milliseconds apart must be told apart. */
+export function clockTime(iso: string, withMilliseconds = true): string {
   const date = new Date(iso);
-  const ms = String(date.getMilliseconds()).padStart(3, '0');
-  return `${date.toLocaleTimeString(undefined, { hour12: false })}.${ms}`;
+  const time = date.toLocaleTimeString(undefined, { hour12: false });
+  return withMilliseconds ? `${time}.${String(date.getMilliseconds()).padStart(3, '0')}` : time;
 }
 
 export function duration(ms: number | null): string {

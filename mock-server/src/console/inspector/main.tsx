@@ -4,4 +4,7 @@ import './inspector.css';
 import { render } from 'preact';
 import { App } from './App.js';
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The page's "Loading…" line goes: render() adds to what the element holds rather than replacing it.
+root.replaceChildren();
+render(<App />, root);
