@@ -18,8 +18,7 @@ export function DeliveryTable({ view, selected, onOpen }: Props) {
           Could not load the deliveries: {view.error}
         </p>
       )}
-      {/* Focusable, so a keyboard can scroll it sideways when a narrow window cuts the table. */}
-      <div class="table-scroll" tabIndex={0} role="region" aria-label="Deliveries table">
+      <div class="table-scroll">
         <table class="delivery-table" aria-busy={view.loading}>
           <caption class="visually-hidden">Deliveries, newest first (the latest {SHOWN_DELIVERIES})</caption>
           <thead>
