@@ -12,6 +12,7 @@ import {
 import { createApp } from './api/app.js';
 import { createAccounts } from './api/auth.js';
 import { answerClientError } from './api/client-error.js';
+import { LiveStreams } from './api/live-stream.js';
 import { type MockServerConfig, type MockServerOptions, resolveConfig } from './config.js';
 import { createLogger } from './console/logger.js';
 import { createDeliveryEngine } from './delivery/index.js';
@@ -87,6 +88,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     logger: logger.child({ component: 'delivery' }),
   });
   createPreloadedWebhooks(preload.webhooks, { store, accounts });
+  const streams = new LiveStreams(store, logger);
   const app = createApp({
     accounts,
     store,
@@ -94,6 +96,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     allowPrivateUrls: config.allowPrivateUrls,
     rateLimit: config.rateLimit,
     logger,
+    streams,
   });
 
   const server = createServer(
@@ -145,6 +148,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
+      streams.closeAll();
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
       await engine.close(CLOSE_GRACE_MS);
       server.closeAllConnections();

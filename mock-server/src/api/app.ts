@@ -13,6 +13,7 @@ import { controlRoutes } from './control-routes.js';
 import { errorHandler, routeNotFound } from './errors.js';
 import { createApiFaults, injectFaults } from './faults.js';
 import { faultsRoutes } from './faults-routes.js';
+import type { LiveStreams } from './live-stream.js';
 import { type RateLimitOptions, rateLimit } from './rate-limit.js';
 import { createValidators } from './validation.js';
 import { webhooksRoutes } from './webhooks-routes.js';
@@ -24,6 +25,8 @@ export interface AppOptions {
   allowPrivateUrls: boolean;
   rateLimit: RateLimitOptions;
   logger: Logger;
+  /** Serves `GET /_mock/stream`; the server ends its streams when it closes. */
+  streams: LiveStreams;
 }
 
 export function createApp({
@@ -33,6 +36,7 @@ export function createApp({
   allowPrivateUrls,
   rateLimit: limits,
   logger,
+  streams,
 }: AppOptions): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -79,6 +83,8 @@ export function createApp({
     injectFaults(faults),
     webhooksRoutes({ store, validators, allowPrivateUrls }),
   );
+  // Before the /_mock mount: a browser's EventSource cannot set headers, so this route also takes `?token=`.
+  app.get('/_mock/stream', authenticate(accounts, { queryToken: true }), streams.route);
   // Not rate limited: test suites emit and poll as fast as they need; only the vendor's /api is.
   app.use(
     '/_mock',

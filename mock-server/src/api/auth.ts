@@ -17,6 +17,8 @@ export interface Account {
 export interface Accounts {
   /** The account of an `Authorization: Bearer <token>` header, if the token is known. */
   fromHeader(header: string | undefined): Account | undefined;
+  /** The account of a bare token, if it is known. */
+  fromToken(token: string): Account | undefined;
   /** The account of a token the server was started with. */
   ofToken(token: string): Account;
 }
@@ -37,13 +39,15 @@ export function createAccounts(
     const key = digest(token);
     byDigest.set(key, { id: accountIdOf(key), scopes: new Set(scopes) });
   }
+  const fromToken = (token: string) => byDigest.get(digest(token));
   return {
     fromHeader(header) {
       const match = /^Bearer[ ]+(\S+)[ ]*$/i.exec(header ?? '');
-      return match ? byDigest.get(digest(match[1]!)) : undefined;
+      return match ? fromToken(match[1]!) : undefined;
     },
+    fromToken,
     ofToken(token) {
-      const account = byDigest.get(digest(token));
+      const account = fromToken(token);
       if (!account) throw new Error('unknown token');
       return account;
     },
@@ -53,10 +57,20 @@ export function createAccounts(
 const ACCOUNT = Symbol('account');
 type WithAccount = Request & { [ACCOUNT]?: Account };
 
+export interface AuthenticateOptions {
+  /**
+   * Also accept the token as `?token=`: only for routes a browser's EventSource opens, as it cannot
+   * set headers. Everywhere else a token in the URL is refused, as it would end up in histories and logs.
+   */
+  queryToken?: boolean;
+}
+
 /** 401 `unauthorized` unless the request carries a known bearer token. */
-export function authenticate(accounts: Accounts): RequestHandler {
+export function authenticate(accounts: Accounts, { queryToken = false }: AuthenticateOptions = {}): RequestHandler {
   return (req, _res, next) => {
-    const account = accounts.fromHeader(req.headers.authorization);
+    const account =
+      accounts.fromHeader(req.headers.authorization) ??
+      (queryToken && typeof req.query.token === 'string' ? accounts.fromToken(req.query.token) : undefined);
     if (!account) throw new ApiError('unauthorized', 'missing or invalid API key');
     (req as WithAccount)[ACCOUNT] = account;
     next();

@@ -139,10 +139,11 @@ export class MemoryStore implements MockStore {
     // A delivery forgotten by a reset can still finish an attempt that was on the wire: nothing to keep.
     if (this.closed || this.deliveriesById.get(state.id) !== state) return;
     this.write({ kind: 'delivery', delivery: state });
-    if (previous === undefined || previous === state.status) return;
-    if (state.status !== 'pending') this.deliveriesByAccount.get(state.accountId)!.settledNow(state);
-    this.publish({ type: 'delivery', delivery: state, previous });
-    this.retain(state.accountId);
+    const statusChanged = previous !== undefined && previous !== state.status;
+    if (statusChanged && state.status !== 'pending') this.deliveriesByAccount.get(state.accountId)!.settledNow(state);
+    // Every change is published, not only a new status: the live stream shows each attempt.
+    this.publish({ type: 'delivery', delivery: state, previous: previous ?? state.status });
+    if (statusChanged) this.retain(state.accountId);
   }
 
   recordResponse(state: DeliveryState, record: AttemptRecord, response: ReceivedResponse | null): void {

@@ -12,7 +12,10 @@ import type { AccountId, StoredWebhook, WebhookSource } from '../model.js';
 export type StoreChange =
   /** `before` is undefined on create, `after` on delete. */
   | { type: 'webhook'; before: StoredWebhook | undefined; after: StoredWebhook | undefined }
-  /** A delivery was created (`previous` undefined) or its status changed from `previous`. */
+  /**
+   * A delivery was created (`previous` undefined) or changed: an attempt started or finished, or its
+   * status changed from `previous` (equal to the current status when only its attempts changed).
+   */
   | { type: 'delivery'; delivery: DeliveryState; previous: DeliveryStatus | undefined }
   /** Deliveries dropped by a reset or by retention; they are no longer listed. */
   | { type: 'forgotten'; accountId: AccountId; deliveries: readonly DeliveryState[] };
