@@ -118,7 +118,7 @@ describeWithChromium('the inspector', (executablePath) => {
 
   test('emit from the form: the delivery appears pending, then succeeded, live', async () => {
     await api('POST', '/_mock/reset');
-    await createWebhook({});
+    await createWebhook({ label: 'my-app', hmacKey: 'a-key-of-16-chars-or-more' });
     const held = heldReceiver(receiver);
     await emitForm().getByLabel('Event').selectOption('message.sent');
     const payload = JSON.parse(await emitForm().getByLabel('Payload').inputValue());
@@ -140,7 +140,7 @@ describeWithChromium('the inspector', (executablePath) => {
     await row('message.sent').getByRole('button').click();
     await detail().getByText('Try 1: HTTP 200').waitFor();
     const text = await detail().textContent();
-    expect(text).toContain('x-webhook-signature');
+    expect(text).toMatch(/x-webhook-signaturesha256=[0-9a-f]{64}/);
     expect(text).toContain('"text": "from the inspector"');
     expect(text).toContain(`${receiver.url}/hook`);
     // What the receiver answered, headers and body.
@@ -208,14 +208,23 @@ describeWithChromium('the inspector', (executablePath) => {
     expect(await detail().count()).toBe(0);
   });
 
-  test('filters narrow the table, and a webhook button filters by webhook', async () => {
+  test('filters narrow the table, and a webhook button shows only its deliveries', async () => {
+    const rows = page.locator('.delivery-table tbody tr');
     await page.getByLabel('Status').selectOption('failed');
-    await page.locator('.delivery-table tbody tr').first().waitFor();
-    expect(await page.locator('.delivery-table tbody tr').allTextContents()).toEqual([
-      expect.stringContaining('failed'),
-    ]);
+    await rows.filter({ hasText: 'succeeded' }).first().waitFor({ state: 'detached' });
+    expect(await rows.allTextContents()).toEqual([expect.stringContaining('failed')]);
     await page.getByRole('button', { name: 'Clear filters' }).click();
-    await page.locator('.delivery-table tbody tr').nth(1).waitFor();
+    await rows.nth(1).waitFor();
+
+    const other = await createWebhook({ label: 'other' });
+    await api('POST', '/_mock/events', { event: 'group.update' });
+    await rows.filter({ hasText: 'group.update' }).nth(1).waitFor();
+    await page.getByRole('button', { name: `Show deliveries of webhook #${other.id}` }).click();
+    await rows.filter({ hasText: 'call.missed' }).first().waitFor({ state: 'detached' });
+    expect(await rows.allTextContents()).toEqual([expect.stringMatching(new RegExp(`^group\\.update.*#${other.id}`))]);
+    expect(await page.getByLabel('Webhook', { exact: true }).inputValue()).toBe(String(other.id));
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await rows.nth(3).waitFor();
   });
 
   test('readable in a 400 px wide window: one column, nothing wider than the window', async () => {
