@@ -233,6 +233,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/_mock/stream": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Follow the account's changes live
+         * @description A `text/event-stream` (server-sent events) that stays open and carries the account's changes as
+         *     they happen, from the moment it opens (nothing is replayed: list the deliveries to catch up).
+         *     Each message has an `id` (counting the messages of this connection), an `event` name and one
+         *     `data` line of JSON:
+         *
+         *     - `event: delivery`: a delivery was created, one of its attempts started or finished, or its
+         *       status changed. The data is the delivery as `GET /_mock/deliveries/{id}` shows it.
+         *     - `event: webhook`: a webhook was created or updated; the data is the webhook as the API shows
+         *       it, never its `hmacKey`. When it was deleted, the data is `{"id": <id>, "deleted": true}`.
+         *
+         *     The stream starts with a `retry` hint for EventSource reconnections, and sends a comment line
+         *     (`: heartbeat`) every 15 seconds so that a quiet stream is not closed by a proxy or an idle
+         *     timeout. It is never compressed or cached. A client that stops reading and lets more than
+         *     1 MiB pile up is disconnected; an account may hold 32 streams open at once.
+         *
+         *     Besides the `Authorization` header, this route (and no other) accepts the token as the query
+         *     parameter `token`, since a browser's `EventSource` cannot set headers.
+         */
+        get: operations["streamChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -368,6 +404,28 @@ export interface components {
             attempts: components["schemas"]["DeliveryAttempt"][];
         };
         /**
+         * WebhookDeleted
+         * @description The data of a live stream `webhook` message when the webhook was deleted.
+         */
+        WebhookDeleted: {
+            id: number;
+            /** @constant */
+            deleted: true;
+        };
+        /**
+         * StreamMessage
+         * @description One message of the live stream, `GET /_mock/stream`.
+         */
+        StreamMessage: {
+            /** @constant */
+            event: "delivery";
+            data: components["schemas"]["Delivery"];
+        } | {
+            /** @constant */
+            event: "webhook";
+            data: components["schemas"]["Webhook"] | components["schemas"]["WebhookDeleted"];
+        };
+        /**
          * EventName
          * @description One of the 31 event types. Titan's page says 30 but lists these 31 (docs/decisions.md, D6).
          * @enum {string}
@@ -448,6 +506,82 @@ export interface components {
             code: components["schemas"]["ErrorCode"];
             /** @description Field-level problems, where useful. */
             details?: components["schemas"]["ErrorDetail"][];
+        };
+        /**
+         * WebhookHeader
+         * @description A custom header sent with each delivery. The name is an HTTP token of at most 64 characters and
+         *     may not be one the delivery sets itself or one about the connection rather than the request
+         *     (content-type, content-length, content-encoding, host, user-agent, connection, keep-alive,
+         *     proxy-connection, proxy-authorization, te, trailer, transfer-encoding, upgrade, expect or
+         *     x-webhook-*, any case); the value has at most 1024 characters of printable ASCII or Latin-1 (tabs
+         *     allowed; no CR, LF, NUL or other control characters, which HTTP cannot carry). Titan's page shows
+         *     the `{name, value}` shape only in an example; these rules are ours (docs/decisions.md, D14).
+         */
+        WebhookHeader: {
+            /** @example X-App-ID */
+            name: string;
+            /** @example my-app */
+            value: string;
+        };
+        /**
+         * RetryPolicyName
+         * @description How the wait before retry n (1-based) grows from `delaySeconds` d: `constant` d, `linear` n*d,
+         *     `exponential` d*2^(n-1). Every wait is capped at one hour. Titan's page names only `exponential`,
+         *     with no formula; the rest is ours (docs/decisions.md, D18).
+         * @enum {string}
+         */
+        RetryPolicyName: "constant" | "linear" | "exponential";
+        /**
+         * Retries
+         * @description Retry configuration. `attempts` is the number of retries after the first failed try (so at most
+         *     `attempts + 1` requests). With the defaults (3, 5, exponential) retries wait 5 s, 10 s and 20 s.
+         *     Titan's page gives only this example; the meaning of `attempts`, the bounds and the defaults are
+         *     ours (docs/decisions.md, D17, D18).
+         * @example {
+         *       "attempts": 3,
+         *       "delaySeconds": 5,
+         *       "policy": "exponential"
+         *     }
+         */
+        Retries: {
+            /**
+             * @description Retries after the first failed try.
+             * @default 3
+             */
+            attempts: number;
+            /**
+             * @description Base delay in seconds.
+             * @default 5
+             */
+            delaySeconds: number;
+            /** @default exponential */
+            policy: components["schemas"]["RetryPolicyName"];
+        };
+        /**
+         * Webhook
+         * @description A webhook subscription. The `hmacKey` is never part of it. The mock server sends every field, though Titan's list example omits `headers` and `retries` (docs/decisions.md, D11).
+         */
+        Webhook: {
+            /** @description Unique webhook identifier. */
+            id: number;
+            /** @description Target URL for webhook delivery. */
+            url: string;
+            /** @description Subscribed event types as given (duplicates removed). Empty or `["*"]` means all events. */
+            events: string[];
+            /** @description Session name filter; null means events from all sessions are delivered. */
+            session: string | null;
+            /** @description Your label, or null. */
+            label?: string | null;
+            /** @description Whether the webhook is currently active. */
+            enabled: boolean;
+            /** @description Custom HTTP headers included with each delivery. */
+            headers?: components["schemas"]["WebhookHeader"][];
+            retries?: components["schemas"]["Retries"];
+            /**
+             * Format: date-time
+             * @description ISO 8601 timestamp when the webhook was created.
+             */
+            createdAt: string;
         };
     };
     responses: {
@@ -921,6 +1055,72 @@ export interface operations {
                     "text/html": string;
                 };
             };
+        };
+    };
+    streamChanges: {
+        parameters: {
+            query?: {
+                /** @description The bearer token, for clients that cannot send the `Authorization` header. */
+                token?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /**
+             * @description The stream. OpenAPI 3.1 cannot describe the items of a stream: the schema is that of one
+             *     message, its SSE `event` name and its `data` parsed from JSON. On the wire:
+             *
+             *     ```
+             *     retry: 2000
+             *
+             *     id: 1
+             *     event: webhook
+             *     data: {"id":7,"url":"https://example.com/hooks","events":[],"session":null,...}
+             *
+             *     : heartbeat
+             *
+             *     id: 2
+             *     event: webhook
+             *     data: {"id":7,"deleted":true}
+             *     ```
+             */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "event": "webhook",
+                     *       "data": {
+                     *         "id": 7,
+                     *         "deleted": true
+                     *       }
+                     *     }
+                     */
+                    "text/event-stream": components["schemas"]["StreamMessage"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description The account already has 32 streams open (`rate_limited`): close one first. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "this account already has 32 streams open, the most allowed: close one first",
+                     *       "code": "rate_limited"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            500: components["responses"]["InternalError"];
         };
     };
 }
