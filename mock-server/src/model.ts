@@ -4,7 +4,7 @@
  * from the store's change events.
  */
 import type { EventName, TitanEvent, Webhook } from '@titan-webhooks/sdk';
-import type { Delivery, DeliveryFilter } from '@titan-webhooks/sdk/mock';
+import type { Delivery, DeliveryFaults, DeliveryFilter } from '@titan-webhooks/sdk/mock';
 import type { MockStore } from './store/store.js';
 
 /** An account is identified by its bearer token's account id. */
@@ -29,6 +29,11 @@ export interface EmittedDelivery {
 /** A redelivery started, or why not: no such delivery in the account, or its webhook cannot take one. */
 export type Redelivery = EmittedDelivery | 'not_found' | 'webhook_deleted' | 'webhook_disabled';
 
+/** A delivery of one event of a sequence. */
+export interface SequenceDelivery extends EmittedDelivery {
+  eventId: string;
+}
+
 export interface DeliveryEngineOptions {
   /** Where webhooks are read and deliveries kept; the engine subscribes to its changes. */
   store: MockStore;
@@ -42,8 +47,16 @@ export interface DeliveryEngineOptions {
 }
 
 export interface DeliveryEngine {
-  /** Fans the event out to the account's enabled, matching webhooks; returns the deliveries created. */
-  emit(accountId: AccountId, event: TitanEvent): EmittedDelivery[];
+  /**
+   * Fans the event out to the account's enabled, matching webhooks, misbehaving as `faults` asks;
+   * returns the deliveries created, duplicates included.
+   */
+  emit(accountId: AccountId, event: TitanEvent, faults?: DeliveryFaults): EmittedDelivery[];
+  /**
+   * Fans the events out in this order, each webhook receiving them one at a time: an event's first
+   * attempt starts once that webhook's deliveries of the event before have all settled.
+   */
+  emitInOrder(accountId: AccountId, events: readonly TitanEvent[], faults?: DeliveryFaults): SequenceDelivery[];
   /** A new delivery of the same event to the delivery's webhook as it is now, on a fresh retry schedule. */
   redeliver(accountId: AccountId, deliveryId: string): Redelivery;
   /** Resolves with the matching deliveries once `count` of them are no longer pending (or `count` exist, if `settled` is false). */

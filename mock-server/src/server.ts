@@ -7,7 +7,9 @@ import {
   createMockControl,
   type Delivery,
   type DeliveryFilter,
+  type EmitOptions,
   type EmitResult,
+  type MockControl,
 } from '@titan-webhooks/sdk/mock';
 import { createApp } from './api/app.js';
 import { createAccounts } from './api/auth.js';
@@ -41,7 +43,17 @@ export interface MockServer {
    * closes the data file; pending deliveries stay pending there, for the next start.
    */
   close(): Promise<void>;
-  emit<E extends EventName>(event: E, payload?: EventPayloads[E], session?: string): Promise<EmitResult<E>>;
+  /** `options.faults` makes the deliveries misbehave on purpose: duplicates, a delayed first attempt, a bad signature. */
+  emit<E extends EventName>(
+    event: E,
+    payload?: EventPayloads[E],
+    session?: string,
+    options?: EmitOptions,
+  ): Promise<EmitResult<E>>;
+  /** The built-in scenarios, each with its events in their natural order. */
+  scenarios: MockControl['scenarios'];
+  /** Runs a scenario: each matching webhook receives its events one at a time, in the given order. */
+  trigger: MockControl['trigger'];
   /** Every matching delivery, oldest first (it follows the pages of the control API). */
   deliveries(filter?: DeliveryFilter): Promise<Delivery[]>;
   /** Rejects after `timeoutMs` (default 5000) with what was found so far in the message. */
@@ -164,7 +176,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     dashboard,
     port,
     close,
-    emit: (event, payload, session) => control.emit(event, payload, session),
+    emit: (event, payload, session, options) => control.emit(event, payload, session, options),
+    scenarios: (options) => control.scenarios(options),
+    trigger: (name, run, options) => control.trigger(name, run, options),
     deliveries: (filter) => control.deliveries(filter),
     // Straight to the engine: it resolves on change, where polling over HTTP would add latency.
     waitForDeliveries: (filter, timeoutMs = 5000) => engine.waitFor(account.id, filter, timeoutMs),

@@ -14,6 +14,11 @@ export type DeliveryResponse = components['schemas']['DeliveryResponse'];
 export type DeliveryStatus = components['schemas']['DeliveryStatus'];
 export type ApiFault = components['schemas']['ApiFault'];
 export type ApiFaultCreate = components['schemas']['ApiFaultCreate'];
+export type DeliveryFaults = components['schemas']['DeliveryFaults'];
+export type Scenario = components['schemas']['Scenario'];
+export type ScenarioName = components['schemas']['ScenarioName'];
+export type ScenarioOrder = components['schemas']['ScenarioOrder'];
+export type ScenarioRunResult = components['schemas']['ScenarioRunResult'];
 
 /** Faults injected into the mock server's `/api`, to test how an app handles Titan's errors. */
 export interface ApiFaultsControl {
@@ -48,14 +53,28 @@ export interface EmitResult<E extends EventName = EventName> {
   deliveries: { id: string; webhookId: number }[];
 }
 
+/** Request options, plus the delivery faults to inject: duplicates, a delayed first attempt, a bad signature. */
+export type EmitOptions = RequestOptions & { faults?: DeliveryFaults };
+
+/** How to run a scenario: the session its events come from, their order, and delivery faults. */
+export interface TriggerOptions {
+  session?: string;
+  order?: ScenarioOrder;
+  faults?: DeliveryFaults;
+}
+
 export interface MockControl {
   /** Emits an event to the account's matching webhooks; without a payload a realistic one is generated. */
   emit<E extends EventName>(
     event: E,
     payload?: EventPayloads[E],
     session?: string,
-    options?: RequestOptions,
+    options?: EmitOptions,
   ): Promise<EmitResult<E>>;
+  /** The built-in scenarios, each with its events in their natural order. */
+  scenarios(options?: RequestOptions): Promise<Scenario[]>;
+  /** Runs a scenario: its events go to each matching webhook one at a time, in the given order. */
+  trigger(name: ScenarioName, run?: TriggerOptions, options?: RequestOptions): Promise<ScenarioRunResult>;
   /** Every matching delivery of the account, oldest first: follows the pages to the end. */
   deliveries(filter?: DeliveryFilter, options?: RequestOptions): Promise<Delivery[]>;
   /** One page of the account's deliveries, oldest first. */
@@ -85,15 +104,19 @@ export function createMockControl(options: ClientOptions): MockControl {
   };
   return {
     raw,
-    async emit(event, payload, session, { signal } = {}) {
+    async emit(event, payload, session, { signal, faults } = {}) {
       // Payload interfaces are closed types, not the contract's open `payload` object: same JSON.
       const body = {
         event,
         ...(session === undefined ? {} : { session }),
         ...(payload === undefined ? {} : { payload }),
+        ...(faults === undefined ? {} : { faults }),
       } as unknown as components['schemas']['EmitEventRequest'];
       return (await unwrap(raw.POST('/_mock/events', { body, signal }))) as unknown as EmitResult<typeof event>;
     },
+    scenarios: ({ signal } = {}) => unwrap(raw.GET('/_mock/scenarios', { signal })),
+    trigger: (name, run = {}, { signal } = {}) =>
+      unwrap(raw.POST('/_mock/scenarios/{name}', { params: { path: { name } }, body: run, signal })),
     async deliveries(filter = {}, options = {}) {
       const all: Delivery[] = [];
       let cursor: string | undefined;

@@ -15,6 +15,7 @@ import { createApiFaults, injectFaults } from './faults.js';
 import { faultsRoutes } from './faults-routes.js';
 import type { LiveStreams } from './live-stream.js';
 import { type RateLimitOptions, rateLimit } from './rate-limit.js';
+import { scenarioRoutes } from './scenario-routes.js';
 import { createValidators } from './validation.js';
 import { webhooksRoutes } from './webhooks-routes.js';
 
@@ -92,6 +93,7 @@ export function createApp({
     jsonBody(),
     faultsRoutes(faults, validators),
     controlRoutes({ store, engine, validators }),
+    scenarioRoutes({ store, engine, validators }),
   );
 
   app.use(routeNotFound);

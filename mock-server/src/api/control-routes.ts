@@ -1,7 +1,7 @@
 /** The mock server's control API of openapi/mock-control.yaml under /_mock. */
 
 import { createEvent, type EventName, type TitanEvent } from '@titan-webhooks/sdk';
-import type { DeliveryFilter } from '@titan-webhooks/sdk/mock';
+import type { DeliveryFaults, DeliveryFilter } from '@titan-webhooks/sdk/mock';
 import { Router } from 'express';
 import { toDelivery } from '../delivery/records.js';
 import type { DeliveryEngine } from '../model.js';
@@ -26,6 +26,7 @@ interface EmitRequest {
   event: EventName;
   session?: string;
   payload?: Record<string, unknown>;
+  faults?: DeliveryFaults;
 }
 
 export function controlRoutes({ store, engine, validators }: ControlRoutesOptions): Router {
@@ -34,14 +35,14 @@ export function controlRoutes({ store, engine, validators }: ControlRoutesOption
   router.post('/events', async (req, res) => {
     const requestDetails = validators.emitRequest(req.body);
     if (requestDetails.length > 0) throw validationError(requestDetails, 'request body is invalid');
-    const { event, session = 'default', payload } = req.body as EmitRequest;
+    const { event, session = 'default', payload, faults } = req.body as EmitRequest;
     if (payload !== undefined) {
       const payloadDetails = validators.eventPayload(event, payload);
       if (payloadDetails.length > 0) throw validationError(payloadDetails, `payload is not a valid ${event} payload`);
     }
     // The payload was validated against this event's schema just above, so the envelope is that event's.
     const envelope = createEvent(event, (payload ?? generatePayload(event)) as never, { session }) as TitanEvent;
-    const deliveries = engine.emit(accountOf(req).id, envelope);
+    const deliveries = engine.emit(accountOf(req).id, envelope, faults);
     await store.durable();
     res.status(202).json({ data: { event: envelope, deliveries } });
   });

@@ -139,6 +139,8 @@ export interface RequestValidators {
   webhookCreate(body: unknown): ErrorDetail[];
   webhookUpdate(body: unknown): ErrorDetail[];
   emitRequest(body: unknown): ErrorDetail[];
+  /** The body of `POST /_mock/scenarios/{name}`; no body at all is an empty one. */
+  scenarioRun(body: unknown): ErrorDetail[];
   apiFaultCreate(body: unknown): ErrorDetail[];
   /** Details with paths under `/payload`. */
   eventPayload(event: EventName, payload: unknown): ErrorDetail[];
@@ -158,6 +160,7 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
   const update = validator(`${titan}#/components/schemas/WebhookUpdate`);
   const emit = validator(`${CONTROL}#/components/schemas/EmitEventRequest`);
   const apiFault = validator(`${CONTROL}#/components/schemas/ApiFaultCreate`);
+  const scenarioRun = validator(`${CONTROL}#/components/schemas/ScenarioRunRequest`);
   const id = validator(`${TITAN}#/components/parameters/WebhookId/schema`);
   const query = validator(DELIVERY_QUERY);
   // An http URL fails the schema's https pattern before the URL policy runs: name the switch here too.
@@ -171,6 +174,7 @@ export function createValidators({ allowPrivateUrls }: { allowPrivateUrls: boole
     webhookUpdate: (body) => hintLocalReceivers(check(update, body), body),
     emitRequest: (body) => check(emit, body),
     apiFaultCreate: (body) => check(apiFault, body),
+    scenarioRun: (body) => check(scenarioRun, body ?? {}),
     eventPayload: (event, payload) =>
       check(validator(`${TITAN}#/components/schemas/${eventSchemaName(event, 'Payload')}`), payload, '/payload'),
     webhookId(raw) {

@@ -1,7 +1,6 @@
 /** `titan-mock-server emit <event>`: one event to the account's matching webhooks. */
 import { readFile } from 'node:fs/promises';
 import { EVENT_NAMES, type EventName } from '@titan-webhooks/sdk';
-import type { EmitResult } from '@titan-webhooks/sdk/mock';
 import { type Command, InvalidArgumentError } from 'commander';
 import { Connection, type ConnectionFlags, UsageError, withConnectionOptions } from './connection.js';
 
@@ -52,16 +51,8 @@ export function registerEmit(program: Command): void {
       }
       const connection = new Connection(flags);
       const payload = flags.payload === undefined ? undefined : await readPayload(flags.payload);
-      // The SDK's client has no faults yet: with --duplicates the request is sent as the API takes it.
-      const result =
-        flags.duplicates === undefined
-          ? await connection.control().emit(event as EventName, payload as never, flags.session)
-          : await connection.request<EmitResult>('POST', '/_mock/events', {
-              event,
-              ...(flags.session === undefined ? {} : { session: flags.session }),
-              ...(payload === undefined ? {} : { payload }),
-              faults: { duplicates: flags.duplicates },
-            });
+      const faults = flags.duplicates === undefined ? undefined : { duplicates: flags.duplicates };
+      const result = await connection.control().emit(event as EventName, payload as never, flags.session, { faults });
       const { id, session } = result.event;
       const count = result.deliveries.length;
       process.stdout.write(

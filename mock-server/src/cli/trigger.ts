@@ -1,14 +1,10 @@
 /** `titan-mock-server trigger <scenario>`: a scenario's events, in order, to the account's webhooks. */
+import type { ScenarioName, ScenarioOrder } from '@titan-webhooks/sdk/mock';
 import { type Command, Option } from 'commander';
 import { Connection, type ConnectionFlags, withConnectionOptions } from './connection.js';
 
 interface TriggerFlags extends ConnectionFlags {
-  order?: 'natural' | 'reverse' | 'shuffle';
-}
-
-interface TriggerResult {
-  events: { id: string; event: string }[];
-  deliveries: { id: string; webhookId: number; eventId: string }[];
+  order?: ScenarioOrder;
 }
 
 export function registerTrigger(program: Command): void {
@@ -25,12 +21,10 @@ export function registerTrigger(program: Command): void {
       ).choices(['natural', 'reverse', 'shuffle']),
     )
     .action(async (scenario: string, flags: TriggerFlags) => {
-      const connection = new Connection(flags);
-      const result = await connection.request<TriggerResult>(
-        'POST',
-        `/_mock/scenarios/${encodeURIComponent(scenario)}`,
-        flags.order === undefined ? {} : { order: flags.order },
-      );
+      // An unknown name is the server's to refuse: its 404 lists the scenarios it has.
+      const result = await new Connection(flags)
+        .control()
+        .trigger(scenario as ScenarioName, flags.order === undefined ? {} : { order: flags.order });
       for (const event of result.events) {
         const deliveries = result.deliveries.filter((d) => d.eventId === event.id);
         const targets = deliveries.map((d) => `${d.id} -> webhook ${d.webhookId}`).join(', ');

@@ -1,11 +1,12 @@
-import { signPayload, type TitanEvent } from '@titan-webhooks/sdk';
-import type { Delivery, DeliveryStatus } from '@titan-webhooks/sdk/mock';
+import type { TitanEvent } from '@titan-webhooks/sdk';
+import type { Delivery, DeliveryFaults, DeliveryStatus } from '@titan-webhooks/sdk/mock';
 import type {
   AccountId,
   DeliveryEngine,
   DeliveryEngineOptions,
   EmittedDelivery,
   Redelivery,
+  SequenceDelivery,
   StoredWebhook,
 } from '../model.js';
 import type { MockStore, StoreChange } from '../store/store.js';
@@ -18,6 +19,7 @@ import { AttemptRecord, type DeliveryState, type EventBody } from './records.js'
 import { fixedSchedule, honoursRetryAfter, retryWaitMs } from './schedule.js';
 import { sendAttempt } from './sender.js';
 import { SharedResponses } from './shared-responses.js';
+import { attemptSignature } from './signature.js';
 import { TimerHeap } from './timer-heap.js';
 import { Waiters, type WaitFilter } from './waiters.js';
 
@@ -40,6 +42,8 @@ export class Engine implements DeliveryEngine {
   private readonly limiter = new Lanes<number, DeliveryState>(LANE_LIMITS, (state) => this.run(state));
   /** Pending deliveries per webhook: what a delete or disable cancels. */
   private readonly pendingByWebhook = new Map<number, Set<DeliveryState>>();
+  /** Deliveries whose first attempt waits for this one to settle (the next step of a scenario). */
+  private readonly followers = new Map<DeliveryState, DeliveryState[]>();
   /** Attempts started and not yet recorded, for close() to wait on. */
   private readonly running = new Set<Promise<void>>();
   /** Failed attempts mostly fail alike ("connection refused: ..."): keep one string per message. */
@@ -82,8 +86,9 @@ export class Engine implements DeliveryEngine {
 
   /**
    * Picks up the pending deliveries the store kept from a previous run: an attempt that was on the
-   * wire when it stopped failed as interrupted; the rest join the heap at their due times, so the
-   * overdue ones run at once, oldest due first.
+   * wire when it stopped failed as interrupted; a first attempt still waiting for the previous step
+   * of a scenario keeps waiting; the rest join the heap at their due times, so the overdue ones run
+   * at once, oldest due first.
    */
   private resume(): void {
     for (const state of this.store.pendingDeliveries()) {
@@ -92,8 +97,7 @@ export class Engine implements DeliveryEngine {
       if (last !== undefined && state.lastAttemptUnfinished) {
         last.error = INTERRUPTED;
         this.settleAttempt(state, last, null);
-      } else {
-        if (last === undefined) state.due = state.createdAt;
+      } else if (!this.waitsForPredecessor(state)) {
         this.heap.push(state);
       }
     }
@@ -108,20 +112,33 @@ export class Engine implements DeliveryEngine {
     pending.add(state);
   }
 
-  emit(accountId: AccountId, event: TitanEvent): EmittedDelivery[] {
+  emit(accountId: AccountId, event: TitanEvent, faults: DeliveryFaults = {}): EmittedDelivery[] {
     if (this.closed) throw new Error('the delivery engine is closed');
-    const emitted = this.fanOut(accountId, event);
-    const { logger } = this.options;
-    if (logger.isLevelEnabled('info')) {
-      logger.info({ event: event.event, eventId: event.id, deliveries: emitted.length }, 'emit');
-    }
-    return emitted;
+    return this.fanOut(accountId, event, faults, new Map()).map(({ id, webhookId }) => ({ id, webhookId }));
   }
 
-  private fanOut(accountId: AccountId, event: TitanEvent): EmittedDelivery[] {
+  emitInOrder(accountId: AccountId, events: readonly TitanEvent[], faults: DeliveryFaults = {}): SequenceDelivery[] {
+    if (this.closed) throw new Error('the delivery engine is closed');
+    const latest = new Map<number, DeliveryState[]>();
+    return events.flatMap((event) =>
+      this.fanOut(accountId, event, faults, latest).map(({ id, webhookId }) => ({ id, webhookId, eventId: event.id })),
+    );
+  }
+
+  /**
+   * Creates the event's deliveries to every matching webhook, `faults.duplicates` extra ones each.
+   * `latest` holds each webhook's deliveries of the previous event of a sequence: the new ones wait
+   * for all of them to settle, and then replace them there.
+   */
+  private fanOut(
+    accountId: AccountId,
+    event: TitanEvent,
+    { duplicates = 0, delaySeconds = 0, signature = 'valid' }: DeliveryFaults,
+    latest: Map<number, DeliveryState[]>,
+  ): DeliveryState[] {
+    const emitted: DeliveryState[] = [];
     const candidates = this.index.candidates(accountId, event.event);
-    if (candidates.length === 0) return [];
-    const body = JSON.stringify(event);
+    const body = candidates.length === 0 ? '' : JSON.stringify(event);
     const shared: EventBody = {
       id: event.id,
       event: event.event,
@@ -129,12 +146,37 @@ export class Engine implements DeliveryEngine {
       body,
       byteLength: Buffer.byteLength(body),
     };
-    const emitted: EmittedDelivery[] = [];
+    // A delayed first attempt is a due time like a retry's, scaled alike.
+    const firstDue = Date.now() + delaySeconds * 1000 * this.options.timeScale;
     for (const webhookId of candidates) {
       const webhook = this.store.get(webhookId);
       if (webhook === undefined || !webhook.enabled) continue;
       if (webhook.session !== null && webhook.session !== event.session) continue;
-      emitted.push(this.start(webhook, shared));
+      const waitsFor = (latest.get(webhookId) ?? []).map((previous) => previous.id);
+      const copies: DeliveryState[] = [];
+      for (let copy = 0; copy <= duplicates; copy++) {
+        // The retry schedule is fixed now: later updates of `retries` don't change it.
+        const state = this.store.createDelivery({
+          accountId,
+          webhookId,
+          event: shared,
+          retries: fixedSchedule(webhook.retries),
+          url: webhook.url,
+          firstDue,
+          signatureMode: signature,
+          waitsFor,
+        });
+        this.trackPending(state);
+        copies.push(state);
+      }
+      latest.set(webhookId, copies);
+      // The copies start together, so a receiver sees them concurrently (up to the lane's limit).
+      for (const state of copies) this.scheduleFirst(state);
+      emitted.push(...copies);
+    }
+    const { logger } = this.options;
+    if (logger.isLevelEnabled('info')) {
+      logger.info({ event: event.event, eventId: event.id, deliveries: emitted.length }, 'emit');
     }
     return emitted;
   }
@@ -159,10 +201,46 @@ export class Engine implements DeliveryEngine {
       event,
       retries: fixedSchedule(webhook.retries),
       url: webhook.url,
+      // A redelivery carries none of the original's faults and waits for nothing.
+      firstDue: Date.now(),
+      signatureMode: 'valid',
+      waitsFor: [],
     });
     this.trackPending(state);
     this.limiter.push(webhook.id, state);
     return { id: state.id, webhookId: webhook.id };
+  }
+
+  /** The first attempt: after the deliveries it waits for have settled, and not before its due time. */
+  private scheduleFirst(state: DeliveryState): void {
+    if (this.waitsForPredecessor(state)) return;
+    if (state.due > Date.now()) this.heap.push(state);
+    else this.limiter.push(state.webhookId, state);
+  }
+
+  /**
+   * Whether one of the deliveries `state` waits for is still pending; it then follows that one and is
+   * looked at again when it settles.
+   */
+  private waitsForPredecessor(state: DeliveryState): boolean {
+    for (const id of state.waitsFor) {
+      const predecessor = this.store.delivery(state.accountId, id);
+      if (predecessor?.status !== 'pending') continue;
+      const followers = this.followers.get(predecessor);
+      if (followers === undefined) this.followers.set(predecessor, [state]);
+      else followers.push(state);
+      return true;
+    }
+    return false;
+  }
+
+  /** `settled` no longer holds back the deliveries that followed it. */
+  private releaseFollowers(settled: DeliveryState): void {
+    const followers = this.followers.get(settled);
+    if (followers === undefined) return;
+    this.followers.delete(settled);
+    if (this.closed) return;
+    for (const state of followers) if (state.status === 'pending') this.scheduleFirst(state);
   }
 
   waitFor(accountId: AccountId, filter: WaitFilter, timeoutMs: number): Promise<Delivery[]> {
@@ -211,7 +289,7 @@ export class Engine implements DeliveryEngine {
     state.addAttempt(record);
     const { body } = state.event;
     try {
-      const signature = webhook.hmacKey === null ? undefined : await signPayload(body, webhook.hmacKey);
+      const signature = await attemptSignature(body, webhook.hmacKey, state.signatureMode);
       const headers = attemptHeaders(state, record.attempt, signature, webhook.headers);
       state.url = webhook.url;
       state.signature = signature;
@@ -299,6 +377,8 @@ export class Engine implements DeliveryEngine {
 
   /** Cancels what has not started; an attempt on the wire completes and decides itself. */
   private cancel(state: DeliveryState): void {
+    // Already settled: a follower released, started and cancelled by the same delete.
+    if (state.status !== 'pending') return;
     if (state.inFlight) {
       state.cancelRequested = true;
       return;
@@ -324,5 +404,6 @@ export class Engine implements DeliveryEngine {
       );
     }
     this.store.deliveryChanged(state, previous);
+    this.releaseFollowers(state);
   }
 }

@@ -15,6 +15,9 @@ export interface EventBody {
   byteLength: number;
 }
 
+/** How attempts are signed: with the webhook's key, with another key, or not at all. */
+export type SignatureMode = 'valid' | 'invalid' | 'missing';
+
 /** One try; times are epoch ms, turned into ISO strings only when viewed. */
 export class AttemptRecord {
   durationMs: number | null = null;
@@ -47,6 +50,9 @@ export class DeliveryState implements HeapEntry {
   inFlight = false;
   /** The webhook was deleted or disabled while an attempt was on the wire: no retry follows it. */
   cancelRequested = false;
+  signatureMode: SignatureMode = 'valid';
+  /** Ids of the deliveries that must settle before the first attempt starts (the previous step of a scenario). */
+  waitsFor: readonly string[] = [];
 
   constructor(
     /** Creation order across the server, never reused: lists and cursors follow it. */

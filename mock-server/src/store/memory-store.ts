@@ -116,7 +116,16 @@ export class MemoryStore implements MockStore {
     this.forget(accountId, deliveries);
   }
 
-  createDelivery({ accountId, webhookId, event, retries, url }: NewDelivery): DeliveryState {
+  createDelivery({
+    accountId,
+    webhookId,
+    event,
+    retries,
+    url,
+    firstDue,
+    signatureMode,
+    waitsFor,
+  }: NewDelivery): DeliveryState {
     const state = new DeliveryState(
       this.nextDeliverySeq++,
       newDeliveryId(),
@@ -127,6 +136,9 @@ export class MemoryStore implements MockStore {
       url,
       Date.now(),
     );
+    state.due = firstDue ?? state.createdAt;
+    if (signatureMode !== undefined) state.signatureMode = signatureMode;
+    if (waitsFor !== undefined) state.waitsFor = waitsFor;
     this.write({ kind: 'setting', name: 'nextDeliverySeq', value: this.nextDeliverySeq });
     this.add(state);
     this.write({ kind: 'delivery', delivery: state });

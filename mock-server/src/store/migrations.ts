@@ -33,6 +33,15 @@ export const MIGRATIONS: readonly ((db: Database) => void)[] = [
       ) STRICT;
       CREATE INDEX deliveries_by_event ON deliveries (event_id);
     `),
+  (db) =>
+    db.exec(`
+      -- Delivery faults: how every attempt is signed ('valid', 'invalid' or 'missing').
+      ALTER TABLE deliveries ADD COLUMN signature_mode TEXT NOT NULL DEFAULT 'valid';
+      -- Scenarios: a JSON array of the ids of the deliveries that must settle before the first attempt.
+      ALTER TABLE deliveries ADD COLUMN waits_for TEXT NOT NULL DEFAULT '[]';
+      -- The first attempt's due time was 0 before; it is now kept, as a delayed first attempt needs.
+      UPDATE deliveries SET due = created_at WHERE due = 0 AND attempts = '[]';
+    `),
 ];
 
 /** The version this build writes; a file with a higher one was written by a newer build. */

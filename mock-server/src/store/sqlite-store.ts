@@ -5,7 +5,7 @@ import type { DeliveryStatus } from '@titan-webhooks/sdk/mock';
 import Database, { type Database as Connection, type Statement } from 'better-sqlite3';
 import type { Logger } from 'pino';
 import { ConfigError } from '../config.js';
-import { AttemptRecord, DeliveryState, type EventBody } from '../delivery/records.js';
+import { AttemptRecord, DeliveryState, type EventBody, type SignatureMode } from '../delivery/records.js';
 import { fixedSchedule } from '../delivery/schedule.js';
 import { SharedResponses } from '../delivery/shared-responses.js';
 import type { StoredWebhook } from '../model.js';
@@ -42,6 +42,8 @@ interface DeliveryRow {
   custom_headers: string;
   due: number;
   attempts: string;
+  signature_mode: SignatureMode;
+  waits_for: string;
 }
 
 interface Deferred {
@@ -235,6 +237,8 @@ export class SqliteStore extends MemoryStore {
           headers,
           state.due,
           attempts,
+          state.signatureMode,
+          JSON.stringify(state.waitsFor),
         );
         this.saved.add(state);
       }
@@ -297,6 +301,8 @@ export class SqliteStore extends MemoryStore {
       state.customHeaders = shared<WebhookHeader[]>(row.custom_headers);
       state.due = row.due;
       state.attempts = (JSON.parse(row.attempts) as AttemptRow[]).map((attempt) => toAttempt(attempt, responses));
+      state.signatureMode = row.signature_mode;
+      state.waitsFor = JSON.parse(row.waits_for) as string[];
       this.saved.add(state);
       this.add(state);
       for (const record of state.attempts) this.responses.admit(state, record);
@@ -350,7 +356,8 @@ function prepare(db: Connection) {
     ),
     insertDelivery: statement(
       `INSERT INTO deliveries (seq, id, account_id, webhook_id, event_id, retries, created_at,
-        status, url, signature, custom_headers, due, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        status, url, signature, custom_headers, due, attempts, signature_mode, waits_for)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     ),
     updateDelivery: statement(
       'UPDATE deliveries SET status = ?, url = ?, signature = ?, custom_headers = ?, due = ?, attempts = ? WHERE seq = ?',

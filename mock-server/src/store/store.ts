@@ -4,7 +4,7 @@
  * once and published to subscribers, and `durable()` says when the changes made so far are committed.
  */
 import type { DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
-import type { AttemptRecord, DeliveryState, EventBody } from '../delivery/records.js';
+import type { AttemptRecord, DeliveryState, EventBody, SignatureMode } from '../delivery/records.js';
 import type { ReceivedResponse } from '../delivery/response-body.js';
 import type { AccountId, StoredWebhook, WebhookSource } from '../model.js';
 
@@ -29,6 +29,11 @@ export interface NewDelivery {
   event: EventBody;
   retries: StoredWebhook['retries'];
   url: string;
+  /** Epoch ms before which the first attempt does not start; creation time when omitted. */
+  firstDue?: number;
+  signatureMode?: SignatureMode;
+  /** Ids of the deliveries that must settle first. */
+  waitsFor?: readonly string[];
 }
 
 export interface DeliveryPage {

@@ -13,9 +13,56 @@ export interface paths {
          * Emit an event
          * @description Creates one event and fans it out to every enabled webhook of the account whose event and
          *     session filters match. Without `payload` a realistic one, valid against the event's schema, is
-         *     generated; a given payload is validated against it.
+         *     generated; a given payload is validated against it. `faults` makes the deliveries misbehave on
+         *     purpose (duplicates, a delayed first attempt, a wrong or missing signature) to test receivers.
          */
         post: operations["emitEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/scenarios": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the scenarios
+         * @description The built-in scenarios, each with its events in their natural order.
+         */
+        get: operations["listScenarios"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/_mock/scenarios/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a scenario
+         * @description Creates the scenario's events, fresh ids each run, sharing the ids Titan would share (one message
+         *     id from the send through its acks, one chat, one call, one group), and delivers them in `order`.
+         *     Each webhook receives them one at a time: the first attempt of an event starts only once the
+         *     delivery of the event before it to that webhook has settled (succeeded, failed or cancelled), so
+         *     `reverse` and `shuffle` really arrive out of order. Different webhooks progress independently.
+         *     With `faults.duplicates`, the copies of one event are sent together and the next event waits
+         *     for all of them.
+         */
+        post: operations["runScenario"];
         delete?: never;
         options?: never;
         head?: never;
@@ -334,14 +381,78 @@ export interface components {
             payload?: {
                 [key: string]: unknown;
             };
+            faults?: components["schemas"]["DeliveryFaults"];
+        };
+        /**
+         * DeliveryFaults
+         * @description Ways the deliveries of an event misbehave on purpose, to test receivers.
+         */
+        DeliveryFaults: {
+            /**
+             * @description Extra deliveries of the same event (the same body, the same event id) to each matching
+             *     webhook, each with its own delivery id, all sent at the same time as the first: a receiver
+             *     that does not deduplicate on the event id handles the event several times.
+             * @default 0
+             */
+            duplicates?: number;
+            /**
+             * @description How long the first attempt waits, scaled by the server's time scale like retry waits. The
+             *     delivery is `pending` meanwhile.
+             * @default 0
+             */
+            delaySeconds?: number;
+            /**
+             * @description `invalid` signs every attempt, retries included, with another key than the webhook's;
+             *     `missing` sends no `X-Webhook-Signature` header. `valid` signs with the webhook's key, if it has one.
+             * @default valid
+             * @enum {string}
+             */
+            signature?: "valid" | "invalid" | "missing";
         };
         /** EmitEventResult */
         EmitEventResult: {
             event: components["schemas"]["envelope"];
-            /** @description One delivery per matching webhook. */
+            /** @description One delivery per matching webhook, and as many more per webhook as `faults.duplicates` asks. */
             deliveries: {
                 id: string;
                 webhookId: number;
+            }[];
+        };
+        /**
+         * ScenarioName
+         * @enum {string}
+         */
+        ScenarioName: "message.outbound" | "message.inbound" | "session.pairing" | "session.logout" | "group.lifecycle" | "call.missed" | "command.async";
+        /**
+         * ScenarioOrder
+         * @description `natural` as the events happen; `reverse` and `shuffle` (a random permutation) to test receivers against out-of-order delivery.
+         * @enum {string}
+         */
+        ScenarioOrder: "natural" | "reverse" | "shuffle";
+        /** Scenario */
+        Scenario: {
+            name: components["schemas"]["ScenarioName"];
+            description: string;
+            /** @description The event names, in their natural order. */
+            events: components["schemas"]["EventName"][];
+        };
+        /** ScenarioRunRequest */
+        ScenarioRunRequest: {
+            /** @default default */
+            session?: components["schemas"]["SessionName"];
+            /** @default natural */
+            order?: components["schemas"]["ScenarioOrder"];
+            faults?: components["schemas"]["DeliveryFaults"];
+        };
+        /** ScenarioRunResult */
+        ScenarioRunResult: {
+            /** @description The envelopes, in the order they are delivered. */
+            events: components["schemas"]["envelope"][];
+            /** @description Every delivery made, duplicates included, grouped by event in delivery order. */
+            deliveries: {
+                id: string;
+                webhookId: number;
+                eventId: string;
             }[];
         };
         /**
@@ -701,7 +812,10 @@ export interface operations {
                 /**
                  * @example {
                  *       "event": "message.received",
-                 *       "session": "default"
+                 *       "session": "default",
+                 *       "faults": {
+                 *         "duplicates": 2
+                 *       }
                  *     }
                  */
                 "application/json": components["schemas"]["EmitEventRequest"];
@@ -721,6 +835,85 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthorized"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listScenarios: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Every scenario. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["Scenario"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    runScenario: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A scenario name, as `GET /_mock/scenarios` lists them; another name answers 404. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "session": "default",
+                 *       "order": "reverse"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ScenarioRunRequest"];
+            };
+        };
+        responses: {
+            /** @description The events in delivery order and the deliveries made. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        data: components["schemas"]["ScenarioRunResult"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            /** @description No scenario has that name (`not_found`); the message lists the names. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": "no scenario nope; one of: message.outbound, message.inbound",
+                     *       "code": "not_found"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             500: components["responses"]["InternalError"];
