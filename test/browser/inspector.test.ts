@@ -4,6 +4,7 @@
 import { mkdirSync, readdirSync, statSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { signPayload } from '@titan-webhooks/sdk';
 import type { Page } from 'playwright-core';
 import { CLI, ROOT, type Started, start, stop } from '../helpers/cli.js';
 import { type RecordedRequest, startTestServer, type TestServer } from '../helpers/http-server.js';
@@ -238,6 +239,49 @@ describeWithChromium('the inspector', (executablePath) => {
     }
     await page.screenshot({ path: join(ARTIFACTS, 'inspector-narrow.png'), fullPage: true });
     await page.setViewportSize({ width: 1400, height: 1000 });
+  });
+
+  test('emit with faults: extra copies, each with a signature made with another key', async () => {
+    await api('POST', '/_mock/reset');
+    const key = 'the-webhook-key-16-or-more';
+    await createWebhook({ label: 'faults', hmacKey: key });
+    receiver.handle((_request, res) => answer(res, 200, '{}'));
+    const before = receiver.requests.length;
+    await emitForm().getByLabel('Event').selectOption('call.received');
+    await emitForm().getByLabel('Extra copies').fill('2');
+    await emitForm().getByLabel('Signature').selectOption('invalid');
+    await emitForm().getByRole('button', { name: 'Emit' }).click();
+    await emitForm().getByRole('status').filter({ hasText: 'Emitted call.received' }).waitFor();
+    expect(await emitForm().getByRole('status').textContent()).toContain('3 deliveries');
+    await row('call.received').filter({ hasText: 'succeeded' }).nth(2).waitFor();
+    const received = receiver.requests.slice(before);
+    expect(received).toHaveLength(3);
+    expect(new Set(received.map((request) => request.headers['x-webhook-id'])).size).toBe(1);
+    for (const request of received) {
+      expect(request.headers['x-webhook-signature']).toMatch(/^sha256=[0-9a-f]{64}$/);
+      expect(request.headers['x-webhook-signature']).not.toBe(await signPayload(request.body, key));
+    }
+    await emitForm().getByLabel('Extra copies').fill('0');
+    await emitForm().getByLabel('Signature').selectOption('valid');
+  });
+
+  test('run a scenario in reverse: its events reach the receiver last first', async () => {
+    const scenarioForm = page.getByRole('region', { name: 'Run a scenario' });
+    const before = receiver.requests.length;
+    await scenarioForm.getByLabel('Scenario').selectOption('message.outbound');
+    expect(await scenarioForm.locator('#scenario-description').textContent()).toContain(
+      'message.sent, message.ack, message.ack, message.ack',
+    );
+    await scenarioForm.getByLabel('Order').selectOption('reverse');
+    await scenarioForm.getByRole('button', { name: 'Run' }).click();
+    await scenarioForm
+      .getByRole('status')
+      .filter({ hasText: 'Ran message.outbound: 4 events, 4 deliveries.' })
+      .waitFor();
+    await row('message.sent').filter({ hasText: 'succeeded' }).waitFor();
+    expect(await row('message.ack').count()).toBe(3);
+    const events = receiver.requests.slice(before).map((request) => request.headers['x-webhook-event']);
+    expect(events).toEqual(['message.ack', 'message.ack', 'message.ack', 'message.sent']);
   });
 
   test('without a token in the address it asks for one, and refuses a wrong one', async () => {
