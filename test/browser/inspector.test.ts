@@ -71,6 +71,12 @@ describeWithChromium('the inspector', (executablePath) => {
   const row = (text: string) => page.locator('.delivery-table tbody tr', { hasText: text });
   const detail = () => page.locator('section.detail');
   const emitForm = () => page.getByRole('region', { name: 'Emit an event' });
+  /** After a reset, which the stream does not report: the table empties once reloaded. */
+  const resetAndReload = async () => {
+    await api('POST', '/_mock/reset');
+    await page.getByRole('button', { name: 'Reload' }).click();
+    await page.locator('.delivery-table tbody tr').first().waitFor({ state: 'detached' });
+  };
 
   beforeAll(async () => {
     if (
@@ -168,7 +174,7 @@ describeWithChromium('the inspector', (executablePath) => {
   });
 
   test("a failing receiver's retries appear one by one, then the delivery fails", async () => {
-    await api('POST', '/_mock/reset');
+    await resetAndReload();
     await createWebhook({ retries: { attempts: 2, delaySeconds: 1, policy: 'constant' } });
     const held = heldReceiver(receiver);
     await api('POST', '/_mock/events', { event: 'call.missed' });
@@ -185,6 +191,7 @@ describeWithChromium('the inspector', (executablePath) => {
     await detail().locator('.status', { hasText: 'failed' }).waitFor();
     await row('call.missed').filter({ hasText: 'failed' }).waitFor();
     expect(await row('call.missed').locator('td').nth(2).textContent()).toBe('3');
+    await page.screenshot({ path: join(ARTIFACTS, 'inspector-retries.png'), fullPage: true });
   });
 
   test('with the keyboard alone: from the filters to a delivery, redeliver, and back', async () => {
@@ -242,7 +249,7 @@ describeWithChromium('the inspector', (executablePath) => {
   });
 
   test('emit with faults: extra copies, each with a signature made with another key', async () => {
-    await api('POST', '/_mock/reset');
+    await resetAndReload();
     const key = 'the-webhook-key-16-or-more';
     await createWebhook({ label: 'faults', hmacKey: key });
     receiver.handle((_request, res) => answer(res, 200, '{}'));

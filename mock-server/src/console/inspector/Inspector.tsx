@@ -40,7 +40,7 @@ export function Inspector({ token, onSignOut, onRefused }: Props) {
   const [filter, setFilter] = useState<DeliveryFilter>({});
   const [selected, setSelected] = useState<string | null>(null);
   const webhooks = useWebhooks(api, live);
-  const deliveries = useDeliveries(api, live, filter);
+  const [deliveries, reloadDeliveries] = useDeliveries(api, live, filter);
 
   return (
     <>
@@ -63,9 +63,14 @@ export function Inspector({ token, onSignOut, onRefused }: Props) {
           <ScenarioForm api={api} />
         </div>
         <section class="panel deliveries" aria-labelledby="deliveries-title">
-          <h2 id="deliveries-title" tabIndex={-1}>
-            Deliveries
-          </h2>
+          <div class="panel-head">
+            <h2 id="deliveries-title" tabIndex={-1}>
+              Deliveries
+            </h2>
+            <button type="button" onClick={reloadDeliveries}>
+              Reload
+            </button>
+          </div>
           <DeliveryFilters filter={filter} webhooks={webhooks.webhooks} onChange={setFilter} />
           <DeliveryTable view={deliveries} selected={selected} onOpen={setSelected} />
         </section>

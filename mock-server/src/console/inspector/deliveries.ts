@@ -54,8 +54,13 @@ export interface DeliveriesView {
   error: string | null;
 }
 
-export function useDeliveries(api: Api, live: LiveStream, filter: DeliveryFilter): DeliveriesView {
+/**
+ * The view, and a function that loads it again: the stream reports each change of a delivery, but not
+ * deliveries removed by a reset, so after one the table keeps them until reloaded.
+ */
+export function useDeliveries(api: Api, live: LiveStream, filter: DeliveryFilter): [DeliveriesView, () => void] {
   const [view, setView] = useState<DeliveriesView>({ deliveries: [], loading: true, error: null });
+  const [generation, setGeneration] = useState(0);
   const { webhookId, event, status } = filter;
   useEffect(() => {
     const current = { webhookId, event, status };
@@ -89,8 +94,9 @@ export function useDeliveries(api: Api, live: LiveStream, filter: DeliveryFilter
       stopDeliveries();
       stopStates();
     };
-  }, [api, live, webhookId, event, status]);
-  return view;
+    // generation: only there so that a reload runs this again.
+  }, [api, live, webhookId, event, status, generation]);
+  return [view, () => setGeneration((before) => before + 1)];
 }
 
 /** One delivery, kept current from the stream; null until loaded. */
