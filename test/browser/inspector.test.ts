@@ -291,6 +291,26 @@ describeWithChromium('the inspector', (executablePath) => {
     expect(events).toEqual(['message.ack', 'message.ack', 'message.ack', 'message.sent']);
   });
 
+  test('a payload that is not JSON, or that the schema refuses, is explained at the form', async () => {
+    const payload = emitForm().getByLabel('Payload');
+    await emitForm().getByLabel('Event').selectOption('message.reaction');
+    await payload.fill('{"reaction": ');
+    await emitForm().getByRole('button', { name: 'Emit' }).click();
+    await emitForm().getByRole('alert').filter({ hasText: 'The payload is not JSON' }).waitFor();
+    expect(await payload.getAttribute('aria-invalid')).toBe('true');
+
+    await payload.fill('{"reaction": "👍"}');
+    await emitForm().getByRole('button', { name: 'Emit' }).click();
+    const refusal = emitForm()
+      .getByRole('alert')
+      .filter({ hasText: 'payload is not a valid message.reaction payload' });
+    await refusal.waitFor();
+    // The first detail names the field at fault.
+    expect(await refusal.textContent()).toMatch(/: \/payload\S* /);
+    await emitForm().getByRole('button', { name: 'New payload' }).click();
+    expect(JSON.parse(await payload.inputValue())).toHaveProperty('messageId');
+  });
+
   test('without a token in the address it asks for one, and refuses a wrong one', async () => {
     // A new tab: sessionStorage, where the page keeps the token, is per tab.
     const tab = await browser.context.newPage();

@@ -14,7 +14,7 @@ const PAGE_SIZE = 1000;
  */
 const progress = (delivery: Delivery) => delivery.attempts.length * 2 + (delivery.status === 'pending' ? 0 : 1);
 
-export function matches(delivery: Delivery, filter: DeliveryFilter): boolean {
+function matches(delivery: Delivery, filter: DeliveryFilter): boolean {
   return (
     (filter.webhookId === undefined || delivery.webhookId === filter.webhookId) &&
     (filter.event === undefined || delivery.event === filter.event) &&
@@ -23,7 +23,7 @@ export function matches(delivery: Delivery, filter: DeliveryFilter): boolean {
 }
 
 /** `list` (newest first) with `delivery` put in: replaced in place, or added at the top if new. */
-export function withDelivery(list: Delivery[], delivery: Delivery, filter: DeliveryFilter): Delivery[] {
+function withDelivery(list: Delivery[], delivery: Delivery, filter: DeliveryFilter): Delivery[] {
   const index = list.findIndex((item) => item.id === delivery.id);
   if (index === -1) {
     return matches(delivery, filter) ? [delivery, ...list].slice(0, SHOWN_DELIVERIES) : list;
