@@ -7,8 +7,10 @@ import type { Delivery } from '@titan-webhooks/sdk/mock';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { createDeliveryEngine } from '../../mock-server/src/delivery/index.js';
+import { AttemptRecord, toDelivery } from '../../mock-server/src/delivery/records.js';
 import { utf8Boundary } from '../../mock-server/src/delivery/response-body.js';
 import { openStore } from '../../mock-server/src/store/index.js';
+import { MemoryStore } from '../../mock-server/src/store/memory-store.js';
 import { call } from '../helpers/contract.js';
 import { STORE_KINDS, type StoreKind, TestWebhooks, tempDataFile, testEvent } from '../helpers/delivery-engine.js';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
@@ -297,6 +299,35 @@ describe.each(STORE_KINDS)('the memory budget for responses, with the %s store',
     } finally {
       run.remove();
     }
+  });
+});
+
+describe('the budget over thousands of forgotten deliveries', () => {
+  const answer = { headers: {}, body: 'r'.repeat(1000), truncated: false };
+  const EMPTIED = { headers: {}, body: '', truncated: true };
+
+  /** `count` deliveries, each answered once and settled, through the store as the engine drives it. */
+  function settleMany(budget: number, count: number) {
+    const store = new MemoryStore({ retainDeliveries: 3, responseBudgetBytes: budget });
+    const event = { id: 'evt_1', event: 'message.received' as const, session: 'default', body: '{}', byteLength: 2 };
+    const retries = { attempts: 0, delaySeconds: 1, policy: 'constant' as const };
+    for (let i = 0; i < count; i++) {
+      const state = store.createDelivery({ accountId: 'acct_1', webhookId: 1, event, retries, url: 'http://x' });
+      const record = new AttemptRecord(1, Date.now());
+      state.addAttempt(record);
+      store.recordResponse(state, record, answer);
+      state.status = 'succeeded';
+      store.deliveryChanged(state, 'pending');
+    }
+    return store.deliveries('acct_1').map((state) => toDelivery(state).attempts[0]!.response);
+  }
+
+  test('room for every kept answer: none is emptied', () => {
+    expect(settleMany(3_500, 3_000)).toEqual([answer, answer, answer]);
+  });
+
+  test('room for two: the oldest kept one is emptied, the others stay whole', () => {
+    expect(settleMany(2_500, 3_000)).toEqual([EMPTIED, answer, answer]);
   });
 });
 

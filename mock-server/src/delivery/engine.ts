@@ -81,6 +81,7 @@ export class Engine implements DeliveryEngine {
     const id = (after ?? before)?.id;
     if (id === undefined) return;
     this.index.update(id, after);
+    if (after === undefined) this.responses.forget(id);
     if (after === undefined || !after.enabled) this.cancelWebhook(id);
   }
 
@@ -312,7 +313,11 @@ export class Engine implements DeliveryEngine {
       record.statusCode = outcome.statusCode;
       record.error = outcome.error === null ? null : this.errors.intern(outcome.error, outcome.error);
       record.durationMs = Date.now() - record.startedAt;
-      this.store.recordResponse(state, record, outcome.response && this.responses.share(outcome.response));
+      this.store.recordResponse(
+        state,
+        record,
+        outcome.response && this.responses.share(state.webhookId, outcome.response),
+      );
       this.settleAttempt(state, record, outcome.error === null ? outcome.retryAfterMs : null);
     } catch (error) {
       // Only a bug gets here (sendAttempt never throws); record it rather than lose the delivery.

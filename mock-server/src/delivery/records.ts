@@ -120,7 +120,10 @@ export function toDelivery(state: DeliveryState): Delivery {
       error: a.error,
       nextRetryAt: iso(a.nextRetryAt),
       // A copy of the headers: the record's object is shared, and a caller may change what it gets.
-      response: a.response === null ? null : { ...a.response, headers: { ...a.response.headers } },
+      response:
+        a.response === null
+          ? null
+          : { headers: { ...a.response.headers }, body: a.response.body, truncated: a.response.truncated },
     })),
   };
 }

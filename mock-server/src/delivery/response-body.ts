@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { Deadline } from './deadline.js';
 
 /** How much of a receiver's answer an attempt keeps. */
 export const RECORDED_BODY_BYTES = 4096;
@@ -17,36 +18,42 @@ export interface ReceivedResponse {
   truncated: boolean;
 }
 
-/** One value per name, as HTTP folds repeated headers (set-cookie too, for a readable record). */
+/**
+ * One value per name, as HTTP folds repeated headers (set-cookie too, for a readable record). undici
+ * gives lower-case names, an array for a repeated header, and never an own `__proto__`; the object
+ * itself is kept when nothing repeats, which is the usual case.
+ */
 export function joinHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  // No prototype: a header named `__proto__` or `constructor` is a header like any other.
-  const joined: Record<string, string> = Object.create(null);
-  for (const name of Object.keys(headers)) {
+  let joined: Record<string, string> | undefined;
+  for (const name in headers) {
     const value = headers[name];
-    if (value !== undefined) joined[name] = Array.isArray(value) ? value.join(', ') : value;
+    if (typeof value === 'string') continue;
+    joined ??= { ...(headers as Record<string, string>) };
+    if (value === undefined) delete joined[name];
+    else joined[name] = value.join(', ');
   }
-  return joined;
+  return joined ?? (headers as Record<string, string>);
 }
 
 /**
  * Reads a response body to its end, keeping its first RECORDED_BODY_BYTES bytes. Past
- * MAX_RESPONSE_BYTES, or when `signal` aborts, the stream is destroyed (which drops the connection):
- * the promise then resolves with what was kept, `truncated`, and `aborted` when the signal did it.
+ * MAX_RESPONSE_BYTES, or when the deadline passes, the stream is destroyed (which drops the connection):
+ * the promise then resolves with what was kept, `truncated`, and `aborted` when the deadline did it.
  * Reading to the end otherwise is what lets the connection be reused.
  */
 export function readBody(
   body: Readable,
-  signal: AbortSignal,
+  deadline: Deadline,
 ): Promise<{ body: string; truncated: boolean; aborted: boolean }> {
   // Already closed (a socket error before reading began): nothing more will come.
-  if (body.closed) return Promise.resolve({ body: '', truncated: true, aborted: signal.aborted });
+  if (body.closed) return Promise.resolve({ body: '', truncated: true, aborted: deadline.aborted });
   return new Promise((resolve) => {
     const kept: Buffer[] = [];
     let keptBytes = 0;
     let total = 0;
     const onAbort = () => body.destroy();
-    if (signal.aborted) body.destroy();
-    else signal.addEventListener('abort', onAbort, { once: true });
+    if (deadline.aborted) body.destroy();
+    else deadline.once('abort', onAbort);
     body
       .on('data', (chunk: Buffer) => {
         total += chunk.length;
@@ -58,19 +65,21 @@ export function readBody(
         if (total > MAX_RESPONSE_BYTES) body.destroy();
       })
       // Destroying emits an error (the request was aborted); 'close' reports every ending alike.
-      .on('error', () => undefined)
+      .on('error', ignore)
       .on('close', () => {
-        signal.removeEventListener('abort', onAbort);
+        deadline.off('abort', onAbort);
         const complete = body.readableEnded;
         const truncated = !complete || total > keptBytes;
         const bytes = kept.length === 1 ? kept[0]! : Buffer.concat(kept, keptBytes);
         // A cut through a multi-byte character leaves its first bytes out rather than a replacement mark.
         const end = truncated ? utf8Boundary(bytes) : bytes.length;
-        resolve({ body: bytes.toString('utf8', 0, end), truncated, aborted: signal.aborted && !complete });
+        resolve({ body: bytes.toString('utf8', 0, end), truncated, aborted: deadline.aborted && !complete });
       })
       .resume();
   });
 }
+
+function ignore(): void {}
 
 /** The length of `bytes` without a UTF-8 sequence cut off at its end. */
 export function utf8Boundary(bytes: Uint8Array): number {

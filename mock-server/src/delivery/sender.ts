@@ -1,5 +1,6 @@
 import { parseRetryAfter } from '@titan-webhooks/sdk/internal';
 import { type Dispatcher, request } from 'undici';
+import { Deadline } from './deadline.js';
 import { joinHeaders, type ReceivedResponse, readBody } from './response-body.js';
 
 export interface AttemptOutcome {
@@ -27,20 +28,19 @@ export interface AttemptRequest {
  * an interceptor adds it, so a 3xx comes back as a plain status.
  */
 export async function sendAttempt(dispatcher: Dispatcher, attempt: AttemptRequest): Promise<AttemptOutcome> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), attempt.timeoutMs);
+  const deadline = new Deadline(attempt.timeoutMs);
   try {
     const response = await request(attempt.url, {
       method: 'POST',
       headers: attempt.headers,
       body: attempt.body,
       dispatcher,
-      signal: controller.signal,
+      signal: deadline,
     });
     const { statusCode, headers } = response;
     const retryAfter = headers['retry-after'];
     const retryAfterMs = parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    const { body, truncated, aborted } = await readBody(response.body, controller.signal);
+    const { body, truncated, aborted } = await readBody(response.body, deadline);
     return {
       statusCode,
       error: aborted ? timeoutMessage(attempt.timeoutMs) : null,
@@ -48,10 +48,10 @@ export async function sendAttempt(dispatcher: Dispatcher, attempt: AttemptReques
       response: { headers: joinHeaders(headers), body, truncated },
     };
   } catch (error) {
-    const message = controller.signal.aborted ? timeoutMessage(attempt.timeoutMs) : describeError(error);
+    const message = deadline.aborted ? timeoutMessage(attempt.timeoutMs) : describeError(error);
     return { statusCode: null, error: message, retryAfterMs: null, response: null };
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }
 

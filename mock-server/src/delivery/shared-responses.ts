@@ -1,18 +1,43 @@
-import { Interner } from './intern.js';
 import type { ReceivedResponse } from './response-body.js';
 
 /**
- * One copy per distinct body and per distinct header set among recorded responses: a receiver that
- * answers every delivery alike costs one body, not one per attempt. Header sets differ once a second
- * at most for most receivers (their `date`), so they are shared too.
+ * One copy of a webhook's answer while its receiver keeps answering alike: a receiver that answers
+ * every delivery the same way costs one body and one header set, not one per attempt. Comparing with
+ * the webhook's previous answer is cheaper than hashing every answer, and most receivers' headers only
+ * change once a second (their `date`), their bodies never.
  */
 export class SharedResponses {
-  private readonly bodies = new Interner<string>(256);
-  private readonly headerSets = new Interner<Readonly<Record<string, string>>>(256);
+  private readonly latest = new Map<number, ReceivedResponse>();
 
-  share({ headers, body, truncated }: ReceivedResponse): ReceivedResponse {
-    let key = '';
-    for (const name of Object.keys(headers)) key += `${name}\n${headers[name]}\n`;
-    return { headers: this.headerSets.intern(key, headers), body: this.bodies.intern(body, body), truncated };
+  share(webhookId: number, response: ReceivedResponse): ReceivedResponse {
+    const previous = this.latest.get(webhookId);
+    if (previous === undefined) {
+      this.latest.set(webhookId, response);
+      return response;
+    }
+    const headers = sameHeaders(previous.headers, response.headers) ? previous.headers : response.headers;
+    const body = previous.body === response.body ? previous.body : response.body;
+    if (headers === previous.headers && body === previous.body && response.truncated === previous.truncated) {
+      return previous;
+    }
+    const shared = { headers, body, truncated: response.truncated };
+    this.latest.set(webhookId, shared);
+    return shared;
   }
+
+  /** The webhook is gone: its latest answer need not be kept for it. */
+  forget(webhookId: number): void {
+    this.latest.delete(webhookId);
+  }
+}
+
+function sameHeaders(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>): boolean {
+  if (a === b) return true;
+  let count = 0;
+  for (const name in b) {
+    if (a[name] !== b[name] || !Object.hasOwn(a, name)) return false;
+    count++;
+  }
+  for (const _ in a) count--;
+  return count === 0;
 }

@@ -17,14 +17,8 @@ export const DEFAULT_RESPONSE_BUDGET_BYTES = 32 * 1024 * 1024;
 /** The bytes a recorded response is counted for: its body's UTF-8 bytes, and its header names and values. */
 export function responseBytes({ headers, body }: ReceivedResponse): number {
   let bytes = Buffer.byteLength(body);
-  for (const name of Object.keys(headers)) bytes += name.length + headers[name]!.length;
+  for (const name in headers) bytes += name.length + headers[name]!.length;
   return bytes;
-}
-
-interface Entry {
-  state: DeliveryState;
-  record: AttemptRecord;
-  bytes: number;
 }
 
 export interface ResponseBudgetHooks {
@@ -41,7 +35,9 @@ export interface ResponseBudgetHooks {
  * back at once; their entries leave the queue lazily, and it is compacted when they outnumber the rest.
  */
 export class ResponseBudget {
-  private queue: (Entry | undefined)[] = [];
+  /** Oldest first, three slots per response (no object per entry): its delivery, its attempt, its bytes. */
+  private queue: (DeliveryState | AttemptRecord | number | undefined)[] = [];
+  /** Where the oldest entry starts; always a multiple of 3. */
   private head = 0;
   private total = 0;
   /** Entries of forgotten deliveries still in the queue. */
@@ -62,7 +58,7 @@ export class ResponseBudget {
     const { response } = record;
     if (response === null || response === EMPTIED_RESPONSE) return;
     const bytes = responseBytes(response);
-    this.queue.push({ state, record, bytes });
+    this.queue.push(state, record, bytes);
     this.total += bytes;
     while (this.total > this.limitBytes && this.head < this.queue.length) this.emptyOldest();
     this.compact();
@@ -81,25 +77,33 @@ export class ResponseBudget {
   }
 
   private emptyOldest(): void {
-    const entry = this.queue[this.head]!;
-    this.queue[this.head++] = undefined;
-    if (!this.hooks.isKept(entry.state)) {
+    const { queue, head } = this;
+    const state = queue[head] as DeliveryState;
+    const record = queue[head + 1] as AttemptRecord;
+    const bytes = queue[head + 2] as number;
+    queue[head] = queue[head + 1] = queue[head + 2] = undefined;
+    this.head += 3;
+    if (!this.hooks.isKept(state)) {
       this.released--;
       return;
     }
-    entry.record.response = EMPTIED_RESPONSE;
-    this.total -= entry.bytes;
-    this.hooks.emptied(entry.state);
+    record.response = EMPTIED_RESPONSE;
+    this.total -= bytes;
+    this.hooks.emptied(state);
   }
 
   private compact(): void {
-    const waiting = this.queue.length - this.head;
-    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+    const entries = (this.queue.length - this.head) / 3;
+    if (this.head > 3 * 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);
       this.head = 0;
     }
-    if (this.released > 1024 && this.released * 2 > waiting) {
-      this.queue = this.queue.slice(this.head).filter((entry) => entry !== undefined && this.hooks.isKept(entry.state));
+    if (this.released > 1024 && this.released * 2 > entries) {
+      const kept: typeof this.queue = [];
+      for (let i = this.head; i < this.queue.length; i += 3) {
+        if (this.hooks.isKept(this.queue[i] as DeliveryState)) kept.push(...this.queue.slice(i, i + 3));
+      }
+      this.queue = kept;
       this.head = 0;
       this.released = 0;
     }

@@ -300,7 +300,9 @@ export class SqliteStore extends MemoryStore {
       state.signature = row.signature ?? undefined;
       state.customHeaders = shared<WebhookHeader[]>(row.custom_headers);
       state.due = row.due;
-      state.attempts = (JSON.parse(row.attempts) as AttemptRow[]).map((attempt) => toAttempt(attempt, responses));
+      state.attempts = (JSON.parse(row.attempts) as AttemptRow[]).map((attempt) =>
+        toAttempt(attempt, row.webhook_id, responses),
+      );
       state.signatureMode = row.signature_mode;
       state.waitsFor = JSON.parse(row.waits_for) as string[];
       this.saved.add(state);
@@ -319,6 +321,7 @@ function attemptRow(a: AttemptRecord): AttemptRow {
 
 function toAttempt(
   [attempt, startedAt, durationMs, statusCode, error, nextRetryAt, response = null]: AttemptRow,
+  webhookId: number,
   responses: SharedResponses,
 ): AttemptRecord {
   const record = new AttemptRecord(attempt, startedAt);
@@ -328,8 +331,7 @@ function toAttempt(
   record.nextRetryAt = nextRetryAt;
   if (response !== null) {
     const [headers, body, truncated] = response;
-    // JSON.parse gives every object a prototype; a recorded header set has none, so `__proto__` stays a header.
-    record.response = responses.share({ headers: Object.assign(Object.create(null), headers), body, truncated });
+    record.response = responses.share(webhookId, { headers, body, truncated });
   }
   return record;
 }
