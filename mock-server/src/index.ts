@@ -1,4 +1,4 @@
-export type { Delivery, DeliveryFilter, EmitResult } from '@titan-webhooks/sdk/mock';
+export type { Delivery, DeliveryFilter, EmitResult, StreamMessage } from '@titan-webhooks/sdk/mock';
 export type { LogFormat, LogLevel, MockServerOptions, RateLimitOptions, TokenSpec } from './config.js';
 export { ConfigError } from './config.js';
 export type { MockServer, WaitForDeliveriesFilter } from './server.js';

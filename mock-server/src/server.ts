@@ -10,6 +10,8 @@ import {
   type EmitOptions,
   type EmitResult,
   type MockControl,
+  type StreamMessage,
+  type StreamOptions,
 } from '@titan-webhooks/sdk/mock';
 import { createApp } from './api/app.js';
 import { createAccounts } from './api/auth.js';
@@ -64,6 +66,8 @@ export interface MockServer {
   reset(): Promise<void>;
   /** Faults injected into `/api` for the first token's account. */
   faults: ApiFaultsControl;
+  /** The first token's account's changes as they happen; leaving the loop or aborting closes the stream. */
+  stream(options?: StreamOptions): AsyncIterable<StreamMessage>;
 }
 
 /** How long close() lets attempts on the wire finish. */
@@ -185,5 +189,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     redeliver: (deliveryId) => control.redeliver(deliveryId),
     reset: () => control.reset(),
     faults: control.faults,
+    stream: (options) => control.stream(options),
   };
 }

@@ -130,7 +130,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-function errorMessage(error: unknown): string {
+/** `fetch failed (connect ECONNREFUSED ...)`: undici's message alone never says why. */
+export function errorMessage(error: unknown): string {
   if (error instanceof Error) {
     const cause = error.cause instanceof Error ? ` (${error.cause.message})` : '';
     return error.message + cause;

@@ -3,6 +3,7 @@ import { type ClientOptions, createRawClient, type RequestOptions } from './clie
 import { TitanApiError } from './errors.js';
 import type { EventName, EventPayloads, TitanEventOf } from './generated/events.js';
 import type { components, paths } from './generated/mock-control-api.js';
+import { type StreamMessage, type StreamOptions, streamMessages } from './live-stream.js';
 import { unwrap } from './response.js';
 
 /** The control API's largest page: the fewest requests when fetching everything. */
@@ -90,6 +91,11 @@ export interface MockControl {
   /** Removes the account's webhooks, deliveries and API faults. */
   reset(options?: RequestOptions): Promise<void>;
   faults: ApiFaultsControl;
+  /**
+   * The account's changes as they happen (`GET /_mock/stream`): `for await (const message of control.stream())`.
+   * Leaving the loop or aborting `signal` closes the connection; the iteration ends when the server closes.
+   */
+  stream(options?: StreamOptions): AsyncIterable<StreamMessage>;
   /** The underlying openapi-fetch client. */
   raw: Client<paths>;
 }
@@ -134,6 +140,7 @@ export function createMockControl(options: ClientOptions): MockControl {
     async reset({ signal } = {}) {
       await unwrap(raw.POST('/_mock/reset', { signal }));
     },
+    stream: (streamOptions) => streamMessages(options, streamOptions),
     faults: {
       create: (fault, { signal } = {}) => unwrap(raw.POST('/_mock/faults', { body: fault, signal })),
       list: ({ signal } = {}) => unwrap(raw.GET('/_mock/faults', { signal })),

@@ -140,3 +140,10 @@ export async function call(
   assertContract(method, path, response);
   return response;
 }
+
+/** Throws with the Ajv errors unless `value` is valid against the named schema of the control API's document. */
+export function assertControlSchema(schemaName: string, value: unknown): void {
+  const validate = ajv.getSchema(`control#/components/schemas/${escapePointer(schemaName)}`);
+  if (!validate) throw new Error(`no schema ${schemaName} in the control contract`);
+  if (!validate(value)) throw new Error(`${schemaName}: ${JSON.stringify(validate.errors)}\n${JSON.stringify(value)}`);
+}

@@ -198,41 +198,102 @@ describe('deliveries', () => {
     ).toEqual(['failed']);
   });
 
-  test('--follow prints each delivery once, when it settles, and keeps running', async () => {
-    await webhook('/ok');
-    const child = spawn(process.execPath, [CLI, 'deliveries', '--follow', '--json'], {
+  /** A `deliveries --follow` process: its stdout lines and stderr as they come. */
+  function follower(args: string[], env: Record<string, string> = {}) {
+    const child = spawn(process.execPath, [CLI, 'deliveries', '--follow', ...args], {
       cwd: ROOT,
-      env: { ...process.env, TITAN_MOCK_URL: server.url, TITAN_MOCK_TOKEN: server.token },
+      env: { ...process.env, TITAN_MOCK_URL: server.url, TITAN_MOCK_TOKEN: server.token, ...env },
     });
     const lines: string[] = [];
     let buffered = '';
-    const seen = (count: number) =>
-      new Promise<void>((resolve) => {
-        const check = () => lines.length >= count && resolve();
-        child.stdout.on('data', check);
-        check();
-      });
+    let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk;
       const parts = buffered.split('\n');
       buffered = parts.pop()!;
       lines.push(...parts);
     });
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    /** Resolves once `check` holds on what the process printed. */
+    const until = (check: () => boolean) =>
+      new Promise<void>((resolve) => {
+        const test = () => check() && resolve();
+        child.stdout.on('data', test);
+        child.stderr.on('data', test);
+        test();
+      });
+    return {
+      child,
+      lines,
+      stderr: () => stderr,
+      seen: (count: number) => until(() => lines.length >= count),
+      said: (pattern: RegExp) => until(() => pattern.test(stderr)),
+      async stop() {
+        child.kill();
+        if (child.exitCode === null && child.signalCode === null) await once(child, 'exit');
+      },
+    };
+  }
+
+  test('--follow prints each delivery once, when it settles, and keeps running', async () => {
+    await webhook('/ok');
+    const follow = follower(['--json']);
     try {
       await server.emit('message.received');
-      await seen(1);
+      await follow.seen(1);
       await server.emit('message.received');
-      await seen(2);
-      // Two more polls: nothing is printed twice.
+      await follow.seen(2);
+      // Later changes of the stream and a while more: nothing is printed twice.
       await new Promise((resolve) => setTimeout(resolve, 1200));
-      const printed = lines.map((line) => JSON.parse(line));
+      const printed = follow.lines.map((line) => JSON.parse(line));
       expect(printed.map((d) => d.status)).toEqual(['succeeded', 'succeeded']);
       expect(printed.map((d) => d.id)).toEqual((await server.deliveries()).map((d) => d.id));
-      expect(child.exitCode).toBeNull();
+      expect(follow.child.exitCode).toBeNull();
     } finally {
-      child.kill();
-      await once(child, 'exit');
+      await follow.stop();
     }
+  });
+
+  test('--follow prints what settled before it started, then reconnects when the server restarts', async () => {
+    const token = 'follow-restart';
+    const options = { allowPrivateUrls: true, timeScale: 0.001, tokens: [token] };
+    const first = await startMockServer({ port: 0, ...options });
+    let second: MockServer | undefined;
+    let follow: ReturnType<typeof follower> | undefined;
+    try {
+      const api = (url: string) => createTitanClient({ baseUrl: url, token, retry: false }).webhooks;
+      await api(first.url).create({ url: `${receiver.url}/ok`, retries: { attempts: 1, delaySeconds: 1 } });
+      await api(first.url).create({ url: `${receiver.url}/fail`, retries: { attempts: 1, delaySeconds: 1 } });
+      await first.emit('message.received');
+      await first.waitForDeliveries({ count: 2 });
+      follow = follower(['--json', '--status', 'succeeded'], {
+        TITAN_MOCK_URL: first.url,
+        TITAN_MOCK_TOKEN: token,
+      });
+      await follow.seen(1);
+      await first.close();
+      await follow.said(/lost the live stream \(the server ended it\); reconnecting in 250 ms\n/);
+      second = await startMockServer({ port: first.port, ...options });
+      await follow.said(/reconnected to http:\/\/127.0.0.1:\d+\n/);
+      await api(second.url).create({ url: `${receiver.url}/ok` });
+      const { deliveries } = await second.emit('message.received');
+      await follow.seen(2);
+      // Only the succeeded ones, as --status asks: the failed delivery to /fail is never printed.
+      expect(follow.lines.map((line) => JSON.parse(line).status)).toEqual(['succeeded', 'succeeded']);
+      expect(JSON.parse(follow.lines[1]!).id).toBe(deliveries[0]!.id);
+      expect(follow.child.exitCode).toBeNull();
+    } finally {
+      await follow?.stop();
+      await Promise.all([first.close(), second?.close()]);
+    }
+  });
+
+  test('--follow against a server that is not there exits 1 at once', async () => {
+    const gone = await cli(['deliveries', '--follow', '--url', 'http://127.0.0.1:9']);
+    expect(gone).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^titan-mock-server: GET http:\/\/127.0.0.1:9\/_mock\/stream failed/),
+    });
   });
 
   test('bad filters: usage errors exit 2, what only the server refuses exits 1', async () => {

@@ -5,10 +5,12 @@ import { build } from 'esbuild';
 // biome-ignore lint/correctness/useImportExtensions: a JSON module is named by its own extension.
 import vectors from '../vectors/signatures.json';
 
-async function browserBundle(): Promise<string> {
+const ROOT_EXPORTS = `export { signPayload, buildTestDelivery, createTitanClient, TitanApiError } from '@titan-webhooks/sdk';`;
+
+async function browserBundle(contents = ROOT_EXPORTS): Promise<string> {
   const result = await build({
     stdin: {
-      contents: `export { signPayload, buildTestDelivery, createTitanClient, TitanApiError } from '@titan-webhooks/sdk';`,
+      contents,
       resolveDir: __dirname,
     },
     bundle: true,
@@ -26,6 +28,13 @@ async function browserBundle(): Promise<string> {
 test('the browser bundle pulls in no Node built-in', async () => {
   const code = await browserBundle();
   expect(code).not.toMatch(/require\(|node:crypto|process\.env|Buffer\./);
+});
+
+test('the mock client bundles with its live stream parser and no Node built-in', async () => {
+  const code = await browserBundle(`export { createMockControl } from '@titan-webhooks/sdk/mock';`);
+  expect(code).toMatch(/text\/event-stream/);
+  expect(code).toMatch(/EventSourceParserStream/);
+  expect(code).not.toMatch(/require\(|node:|process\.env|Buffer\./);
 });
 
 test('in a context with only web globals it signs the shared vectors and builds deliveries', async () => {

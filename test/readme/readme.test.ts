@@ -187,3 +187,13 @@ describe("the mock server README's jest example", () => {
   });
   new Function('require', 'exports', 'readme', outputText)(require, {}, readme);
 });
+
+test("the mock server README's live stream example prints each change", async () => {
+  const block = exampleContaining('mock-server/README.md', 'mock.stream({ onOpen');
+  const file = moduleFile(block.code);
+  const { stdout } = await execFileAsync(process.execPath, [file], { cwd: work, timeout: 15_000 });
+  // What its comments promise.
+  const promised = [...block.code.matchAll(/^\/\/ ((?:webhook|delivery) .+)$/gm)].map((match) => match[1]);
+  expect(promised).toHaveLength(4);
+  expect(stdout.trim().split('\n')).toEqual(promised);
+});

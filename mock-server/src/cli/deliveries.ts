@@ -1,6 +1,7 @@
 /** `titan-mock-server deliveries`: the account's deliveries as a table or JSON lines, or followed as they settle. */
 import type { EventName } from '@titan-webhooks/sdk';
-import type { Delivery, DeliveryFilter, DeliveryStatus } from '@titan-webhooks/sdk/mock';
+import { TitanNetworkError } from '@titan-webhooks/sdk';
+import type { Delivery, DeliveryFilter, DeliveryStatus, MockControl } from '@titan-webhooks/sdk/mock';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { Connection, type ConnectionFlags, UsageError, withConnectionOptions } from './connection.js';
 
@@ -13,8 +14,9 @@ interface DeliveriesFlags extends ConnectionFlags {
 }
 
 const STATUSES: DeliveryStatus[] = ['pending', 'succeeded', 'failed', 'cancelled'];
-/** How often --follow asks the server for news. */
-const FOLLOW_INTERVAL_MS = 500;
+/** --follow's waits before reconnecting to a lost stream: doubling from the first to the last. */
+const RECONNECT_FIRST_MS = 250;
+const RECONNECT_MAX_MS = 5_000;
 
 const webhookId = (value: string): number => {
   if (!/^[1-9]\d*$/.test(value)) throw new InvalidArgumentError('a webhook id is a positive whole number');
@@ -61,7 +63,7 @@ export function registerDeliveries(program: Command): void {
     .option('--webhook <id>', 'only deliveries to this webhook', webhookId)
     .option('--event <name>', 'only deliveries of this event')
     .addOption(new Option('--status <status>', 'only deliveries in this state').choices(STATUSES))
-    .option('--follow', 'keep running and print each delivery once it settles, like tail -f')
+    .option('--follow', 'keep running and print each delivery once it settles, like tail -f (from the live stream)')
     .option('--json', 'one JSON object a line instead of a table')
     .action(async (flags: DeliveriesFlags) => {
       const connection = new Connection(flags);
@@ -87,19 +89,77 @@ export function registerDeliveries(program: Command): void {
         for (const delivery of list) print(delivery);
         return;
       }
-      await follow(() => control.deliveries(filter), print);
+      await follow(control, filter, print, connection.url);
     });
 }
 
-/** Polls until an error ends it (or the process is stopped), printing each delivery once, when it settles. */
-async function follow(list: () => Promise<Delivery[]>, print: (delivery: Delivery) => void): Promise<never> {
+const matches = (filter: DeliveryFilter, delivery: Delivery) =>
+  (filter.webhookId === undefined || delivery.webhookId === filter.webhookId) &&
+  (filter.event === undefined || delivery.event === filter.event) &&
+  (filter.status === undefined || delivery.status === filter.status);
+
+const say = (message: string) => process.stderr.write(`titan-mock-server: ${message}\n`);
+
+/**
+ * Prints each matching delivery once, when it settles: first those that already have, then each as
+ * the live stream reports it. A stream that drops is reopened, waiting longer after each failure
+ * (up to RECONNECT_MAX_MS), and what settled meanwhile is listed then. Only an error before the first
+ * stream opened, or an answer refusing it (401, 429), ends it.
+ */
+async function follow(
+  control: MockControl,
+  filter: DeliveryFilter,
+  print: (delivery: Delivery) => void,
+  url: string,
+): Promise<never> {
   const printed = new Set<string>();
+  const show = (delivery: Delivery) => {
+    if (delivery.status === 'pending' || printed.has(delivery.id) || !matches(filter, delivery)) return;
+    printed.add(delivery.id);
+    print(delivery);
+  };
+  let connected = false;
+  let waitMs = RECONNECT_FIRST_MS;
   for (;;) {
-    for (const delivery of await list()) {
-      if (delivery.status === 'pending' || printed.has(delivery.id)) continue;
-      printed.add(delivery.id);
-      print(delivery);
+    let reason = 'the server ended it';
+    try {
+      await followOnce(control, filter, show, () => {
+        if (connected) say(`reconnected to ${url}`);
+        connected = true;
+        waitMs = RECONNECT_FIRST_MS;
+      });
+    } catch (error) {
+      if (!connected || !(error instanceof TitanNetworkError)) throw error;
+      reason = error.message;
     }
-    await new Promise((resolve) => setTimeout(resolve, FOLLOW_INTERVAL_MS));
+    say(`lost the live stream (${reason}); reconnecting in ${waitMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    waitMs = Math.min(waitMs * 2, RECONNECT_MAX_MS);
+  }
+}
+
+/** One stream, to its end: opened first, so that nothing settles unseen between the list and it. */
+async function followOnce(
+  control: MockControl,
+  filter: DeliveryFilter,
+  show: (delivery: Delivery) => void,
+  onOpen: () => void,
+): Promise<void> {
+  let opened!: () => void;
+  const open = new Promise<void>((resolve) => (opened = resolve));
+  // Closes the connection however this ends, even while a read is pending.
+  const connection = new AbortController();
+  const messages = control.stream({ onOpen: opened, signal: connection.signal })[Symbol.asyncIterator]();
+  // Asking for the first message starts the request; it rejects if the stream cannot be opened.
+  const first = messages.next();
+  try {
+    await Promise.race([open, first]);
+    onOpen();
+    for (const delivery of await control.deliveries(filter)) show(delivery);
+    for (let next = await first; !next.done; next = await messages.next()) {
+      if (next.value.type === 'delivery') show(next.value.data);
+    }
+  } finally {
+    connection.abort();
   }
 }
