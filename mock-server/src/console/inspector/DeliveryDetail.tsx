@@ -1,6 +1,6 @@
 /** One delivery in full: the request as last sent, every try with the receiver's answer, and redeliver. */
 import { Fragment } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { AttemptItem } from './AttemptItem.js';
 import { type Api, RequestError } from './api.js';
 import { useDelivery } from './deliveries.js';
@@ -21,8 +21,8 @@ export function DeliveryDetail({ api, live, id, onOpen, onClose }: Props) {
   const [redeliverError, setRedeliverError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const heading = useRef<HTMLHeadingElement>(null);
-  // Keyboard and screen reader users land on what they just opened.
-  useEffect(() => heading.current?.focus(), []);
+  // Keyboard and screen reader users land on what they just opened, as soon as it is on the page.
+  useLayoutEffect(() => heading.current?.focus(), []);
 
   const redeliver = () => {
     setBusy(true);
