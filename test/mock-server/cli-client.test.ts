@@ -110,12 +110,18 @@ describe('emit', () => {
     );
   });
 
-  test('--duplicates is sent as faults.duplicates, and a server that refuses it is reported', async () => {
-    await webhook('/ok');
+  test('--duplicates sends extra deliveries of the same event, each listed', async () => {
+    const hook = await webhook('/ok');
     const run = await cli(['emit', 'message.received', '--duplicates', '2']);
-    // Delivery faults are not served yet: the server refuses the field and the CLI reports its answer.
-    expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/\/faults.*\(HTTP 400 validation_error\)/);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const deliveries = await server.waitForDeliveries({ count: 3 });
+    const [eventId] = new Set(deliveries.map((d) => d.eventId));
+    expect(deliveries.map((d) => d.eventId)).toEqual([eventId, eventId, eventId]);
+    expect(run.stdout).toBe(
+      `${eventId} message.received (session default): 3 deliveries\n` +
+        deliveries.map((d) => `  ${d.id} -> webhook ${hook.id}\n`).join(''),
+    );
+    expect(receiver.requests.filter((r) => r.url === '/ok')).toHaveLength(3);
   });
 
   test('usage errors exit 2 with a message saying what is wrong', async () => {
@@ -311,6 +317,20 @@ describe('deliveries', () => {
 });
 
 describe('trigger and redeliver', () => {
+  test('trigger runs a scenario in the given order and prints each event with its deliveries', async () => {
+    const hook = await webhook('/ok', ['message.sent', 'message.ack']);
+    const run = await cli(['trigger', 'message.outbound', '--order', 'reverse']);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const deliveries = await server.waitForDeliveries({ count: 4 });
+    const bodies = deliveries.map((d) => JSON.parse(d.request.body) as { id: string; event: string });
+    expect(bodies.map((b) => b.event)).toEqual(['message.ack', 'message.ack', 'message.ack', 'message.sent']);
+    // The receiver got them in that order, one at a time.
+    expect(receiver.requests.map((r) => JSON.parse(r.body).id)).toEqual(bodies.map((b) => b.id));
+    expect(run.stdout).toBe(
+      deliveries.map((d, i) => `${bodies[i]!.id} ${bodies[i]!.event}: ${d.id} -> webhook ${hook.id}\n`).join(''),
+    );
+  });
+
   test('an unknown scenario is an API error: exit 1 with the server message', async () => {
     const run = await cli(['trigger', 'no.such.scenario', '--order', 'reverse']);
     expect(run.code).toBe(1);

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
 import { titanWebhooks } from '@titan-webhooks/receiver';
 import { signPayload } from '@titan-webhooks/sdk';
+import Database from 'better-sqlite3';
 import express from 'express';
 import { call } from '../helpers/contract.js';
 import { STORE_KINDS, tempDataFile } from '../helpers/delivery-engine.js';
@@ -223,6 +224,35 @@ test('a delayed first attempt and the signature mode survive a restart on the sa
     expect(Date.parse(delivery!.attempts[0]!.startedAt)).toBeGreaterThanOrEqual(before + 1000);
     expect(delivery!.request.headers['x-webhook-signature']).toBeUndefined();
     expect(delivery!.attempts[0]!.statusCode).toBe(401);
+  } finally {
+    await mock.close();
+    await receiver.close();
+    data.remove();
+  }
+});
+
+test('a data file of schema 1 is upgraded: its first attempts run at once, signed with the key', async () => {
+  const data = tempDataFile();
+  const receiver = await startReceiver({ dedupe: false, expected: 1 });
+  const options = { port: 0, dataFile: data.file, allowPrivateUrls: true, timeScale: 0.001 };
+  let mock = await startMockServer(options);
+  try {
+    await call(mock.url, 'POST', '/api/webhooks', { token: mock.token, body: { url: receiver.url, hmacKey: KEY } });
+    // Kept pending across the close by a long delay, then the file is turned back into schema 1.
+    await mock.emit('chat.read', undefined, undefined, { faults: { delaySeconds: 3600 } });
+    await mock.close();
+    const file = new Database(data.file);
+    file.exec(`ALTER TABLE deliveries DROP COLUMN signature_mode;
+      ALTER TABLE deliveries DROP COLUMN waits_for;
+      UPDATE deliveries SET due = 0;
+      PRAGMA user_version = 1;`);
+    file.close();
+
+    mock = await startMockServer(options);
+    const [delivery] = await mock.waitForDeliveries({ count: 1 });
+    expect(delivery!.status).toBe('succeeded');
+    expect(delivery!.request.headers['x-webhook-signature']).toBe(await signPayload(delivery!.request.body, KEY));
+    expect(receiver.handled).toBe(1);
   } finally {
     await mock.close();
     await receiver.close();

@@ -172,6 +172,22 @@ test("the receiver README's Express example verifies the mock server's deliverie
   }
 });
 
+test("the mock server README's delivery faults and scenario examples run as their comments say", async () => {
+  const run = async (marker: string) => {
+    const file = moduleFile(exampleContaining('mock-server/README.md', marker).code);
+    return (await execFileAsync(process.execPath, [file], { cwd: work })).stdout.trim().split('\n');
+  };
+  const [faults, scenarios] = await Promise.all([
+    run("mock.emit('chat.read', undefined, undefined, { faults })"),
+    run("mock.trigger('message.outbound', { order: 'reverse' })"),
+  ]);
+  expect(faults).toEqual(['3', '1', 'true']);
+  expect(scenarios).toEqual([
+    'message.outbound, message.inbound, session.pairing, session.logout, group.lifecycle, call.missed, command.async',
+    'message.ack read, message.ack delivered, message.ack sent, message.sent',
+  ]);
+});
+
 describe("the mock server README's jest example", () => {
   // The example's own hooks and test, registered here; its receiver on port 3000 is this test server.
   const readme: { receiver?: TestServer } = {};

@@ -15,7 +15,7 @@ import { FanOutIndex } from './fan-out-index.js';
 import { attemptHeaders } from './headers.js';
 import { Interner } from './intern.js';
 import { Lanes } from './lanes.js';
-import { AttemptRecord, type DeliveryState, type EventBody } from './records.js';
+import { AttemptRecord, type DeliveryState, type EventBody, NO_PREDECESSORS } from './records.js';
 import { fixedSchedule, honoursRetryAfter, retryWaitMs } from './schedule.js';
 import { sendAttempt } from './sender.js';
 import { SharedResponses } from './shared-responses.js';
@@ -153,15 +153,16 @@ export class Engine implements DeliveryEngine {
       const webhook = this.store.get(webhookId);
       if (webhook === undefined || !webhook.enabled) continue;
       if (webhook.session !== null && webhook.session !== event.session) continue;
-      const waitsFor = (latest.get(webhookId) ?? []).map((previous) => previous.id);
+      const waitsFor = latest.get(webhookId)?.map((previous) => previous.id) ?? NO_PREDECESSORS;
+      // The retry schedule is fixed now: later updates of `retries` don't change it.
+      const retries = fixedSchedule(webhook.retries);
       const copies: DeliveryState[] = [];
       for (let copy = 0; copy <= duplicates; copy++) {
-        // The retry schedule is fixed now: later updates of `retries` don't change it.
         const state = this.store.createDelivery({
           accountId,
           webhookId,
           event: shared,
-          retries: fixedSchedule(webhook.retries),
+          retries,
           url: webhook.url,
           firstDue,
           signatureMode: signature,

@@ -18,6 +18,9 @@ export interface EventBody {
 /** How attempts are signed: with the webhook's key, with another key, or not at all. */
 export type SignatureMode = 'valid' | 'invalid' | 'missing';
 
+/** What a delivery outside a scenario waits for: one shared empty list. */
+export const NO_PREDECESSORS: readonly string[] = Object.freeze([]);
+
 /** One try; times are epoch ms, turned into ISO strings only when viewed. */
 export class AttemptRecord {
   durationMs: number | null = null;
@@ -52,7 +55,7 @@ export class DeliveryState implements HeapEntry {
   cancelRequested = false;
   signatureMode: SignatureMode = 'valid';
   /** Ids of the deliveries that must settle before the first attempt starts (the previous step of a scenario). */
-  waitsFor: readonly string[] = [];
+  waitsFor: readonly string[] = NO_PREDECESSORS;
 
   constructor(
     /** Creation order across the server, never reused: lists and cursors follow it. */

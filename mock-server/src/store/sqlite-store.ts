@@ -304,7 +304,7 @@ export class SqliteStore extends MemoryStore {
         toAttempt(attempt, row.webhook_id, responses),
       );
       state.signatureMode = row.signature_mode;
-      state.waitsFor = JSON.parse(row.waits_for) as string[];
+      state.waitsFor = shared<string[]>(row.waits_for);
       this.saved.add(state);
       this.add(state);
       for (const record of state.attempts) this.responses.admit(state, record);
