@@ -191,7 +191,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   stopOnSignals(server);
-  process.stdout.write(`${JSON.stringify({ url: server.url, token: server.token, tokens: server.tokens })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: server.url, token: server.token, tokens: server.tokens, dashboard: server.dashboard })}\n`,
+  );
 }
 
 void main();

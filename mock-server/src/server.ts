@@ -36,6 +36,8 @@ export interface MockServer {
   token: string;
   /** Every token, in the order given. */
   tokens: string[];
+  /** The inspector, signed in with the first token: `<url>/#token=<token>`. */
+  dashboard: string;
   port: number;
   /**
    * Stops accepting requests, lets attempts on the wire finish (at most 5 s), frees the port and
@@ -142,8 +144,16 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const account = accounts.ofToken(token);
   // The handle goes through the control API like any client would, so tests exercise the real thing.
   const control = createMockControl({ baseUrl: url, token, retry: false });
+  // In the fragment, the token never reaches a server log or a Referer header.
+  const dashboard = `${url}/#token=${encodeURIComponent(token)}`;
   logger.info(
-    { url, allowPrivateUrls: config.allowPrivateUrls, timeScale: config.timeScale, dataFile: config.dataFile },
+    {
+      url,
+      dashboard,
+      allowPrivateUrls: config.allowPrivateUrls,
+      timeScale: config.timeScale,
+      dataFile: config.dataFile,
+    },
     'listening',
   );
 
@@ -163,6 +173,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
     url,
     token,
     tokens: tokens.map((spec) => spec.token),
+    dashboard,
     port,
     close,
     emit: (event, payload, session, options) => control.emit(event, payload, session, options),

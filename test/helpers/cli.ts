@@ -9,7 +9,7 @@ export const CLI = join(ROOT, 'mock-server', 'dist', 'cli.js');
 
 export interface Started {
   child: ChildProcessWithoutNullStreams;
-  info: { url: string; token: string; tokens: string[] };
+  info: { url: string; token: string; tokens: string[]; dashboard: string };
 }
 
 /** Spawns the CLI and resolves with the first JSON line it prints on stdout. */

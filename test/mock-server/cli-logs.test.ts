@@ -46,7 +46,9 @@ test('--log-format pretty: a readable line per entry, time and level first', asy
   const lines = (await logsOf(['--log-format', 'pretty'])).trimEnd().split('\n');
   expect(lines).toEqual(
     expect.arrayContaining([
-      expect.stringMatching(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: listening \{"url":"http:\/\/127.0.0.1:\d+",/),
+      expect.stringMatching(
+        /^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: listening \{"url":"(http:\/\/127.0.0.1:\d+)","dashboard":"\1\/#token=titan_dev_\w+",/,
+      ),
       expect.stringMatching(/^\[[\d:.]+\] INFO: request \{"method":"GET","path":"\/health","status":200,"ms":\d+\}$/),
       expect.stringMatching(/^\[[\d:.]+\] INFO: closed$/),
     ]),

@@ -9,6 +9,8 @@ test('prints one JSON line with the url and the first token; each token is its o
       token: 'a',
       tokens: ['a', 'b'],
     });
+    // The inspector, signed in with the first token.
+    expect(info.dashboard).toBe(`${info.url}/#token=a`);
     expect(await (await fetch(`${info.url}/health`)).json()).toEqual({ status: 'ok' });
     const create = await fetch(`${info.url}/api/webhooks`, {
       method: 'POST',

@@ -268,7 +268,7 @@ describe.each(SUPPORTED_MAJORS)('on Node %i', (major) => {
     });
   });
 
-  test('the installed titan-mock-server bin prints its ready line and stops on SIGTERM', async () => {
+  test('the installed titan-mock-server bin prints its ready line, serves the inspector and stops on SIGTERM', async () => {
     // The bin's `#!/usr/bin/env node` finds this Node first on the PATH.
     const env = { ...process.env, PATH: `${dirname(node)}${delimiter}${process.env.PATH}` };
     expect(execFileSync('node', ['--version'], { env, encoding: 'utf8' })).toMatch(new RegExp(`^v${major}\\.`));
@@ -276,10 +276,18 @@ describe.each(SUPPORTED_MAJORS)('on Node %i', (major) => {
     const child = spawn(bin, ['--port', '0', '--log-level', 'silent'], { cwd: consumer, env });
     const exited = once(child, 'exit');
     try {
-      const ready = JSON.parse(await readyLine(child)) as { url: string; token: string };
+      const ready = JSON.parse(await readyLine(child)) as { url: string; token: string; dashboard: string };
       expect(ready.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const health = await fetch(`${ready.url}/health`);
       expect(health.status).toBe(200);
+      // The inspector's page and script come from the installed package's dist/.
+      const page = await (await fetch(ready.dashboard)).text();
+      const script = page.match(/src="(\/inspector\/app\.js\?v=\w+)"/)?.[1];
+      const served = await fetch(`${ready.url}${script}`);
+      expect([served.status, served.headers.get('content-type')]).toEqual([
+        200,
+        'application/javascript; charset=utf-8',
+      ]);
     } finally {
       child.kill('SIGTERM');
     }

@@ -4,6 +4,7 @@ import { titanOpenApiDocument } from '@titan-webhooks/sdk/openapi';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { docsRoutes } from '../console/docs.js';
+import { inspectorRoutes } from '../console/inspector.js';
 import type { DeliveryEngine } from '../model.js';
 import type { MockStore } from '../store/store.js';
 import { type Accounts, authenticate, requireScope, tokenAccount } from './auth.js';
@@ -89,8 +90,10 @@ export function createApp({
   app.get('/openapi.json', (_req, res) => {
     res.json(titanOpenApiDocument);
   });
-  // Before the /_mock mount: the reference and the control document need no token.
+  // Before the /_mock mount: the reference, the control document and the inspector's page need no token
+  // (the page asks for one and sends it with each of its API calls).
   app.use(docsRoutes());
+  app.use(inspectorRoutes());
 
   // Before the /_mock mount: a browser's EventSource cannot set headers, so this route also takes `?token=`.
   app.get('/_mock/stream', authenticate(accounts, { queryToken: true }), streams.route);

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+// Web Crypto rather than node:crypto: the inspector's page generates its editable payloads with this too.
 import { EVENT_EXAMPLES, type EventName, type EventPayloads } from '@titan-webhooks/sdk';
+import { toHex } from '@titan-webhooks/sdk/internal';
 
 /** Keys holding Unix seconds in the examples: `timestamp`, `expiresAt`, `mutedUntil`, `pinExpiresAt`... */
 const TIME_KEY = /^timestamp$|At$|Until$/;
@@ -11,9 +12,7 @@ const HEX_ID = /^[0-9A-F]{16,}$/;
 export function freshHexId(example: string): string {
   // Keep the device prefix ("3EB0" for ids made by WhatsApp Web) so the id still looks like the example.
   const keep = example.startsWith('3EB0') ? 4 : 0;
-  const digits = randomBytes(Math.ceil(example.length / 2))
-    .toString('hex')
-    .toUpperCase();
+  const digits = toHex(crypto.getRandomValues(new Uint8Array(Math.ceil(example.length / 2)))).toUpperCase();
   return example.slice(0, keep) + digits.slice(0, example.length - keep);
 }
 

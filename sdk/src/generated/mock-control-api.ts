@@ -308,6 +308,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The inspector
+         * @description A one-page app over this control API: the account's webhooks, deliveries live with filters, a
+         *     delivery's request and tries with the receiver's answers, redeliver, and forms to emit an event
+         *     and run a scenario. Its token comes from the URL fragment (`/#token=<token>`, the ready line's
+         *     `dashboard` link) or a form, and stays in the browser tab. The page needs no token; the requests
+         *     it sends do. Every asset comes from the mock server itself.
+         */
+        get: operations["inspectorPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/_mock/stream": {
         parameters: {
             query?: never;
@@ -1362,6 +1386,35 @@ export interface operations {
                 };
                 content: {
                     "text/html": string;
+                };
+            };
+        };
+    };
+    inspectorPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description The inspector was not built (a checkout without `npm run build`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
                 };
             };
         };
