@@ -30,5 +30,7 @@ module.exports = {
       },
     ],
   },
+  // Command-line servers started by the tests keep their token files out of the user's home.
+  setupFiles: ['<rootDir>/test/helpers/local-home.ts'],
   testTimeout: 20000,
 };

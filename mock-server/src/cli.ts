@@ -3,6 +3,7 @@
 import { VERSION } from '@titan-webhooks/sdk';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { CLIENT_COMMANDS_HELP, isClientCommand, runClientCommand } from './cli/index.js';
+import { announceLocalServer } from './cli/local-servers.js';
 import {
   ConfigError,
   DEFAULT_DELIVERY_TIMEOUT_SECONDS,
@@ -152,12 +153,13 @@ function parseArguments(argv: string[]): MockServerOptions {
   return options;
 }
 
-function stopOnSignals(server: MockServer): void {
+function stopOnSignals(server: MockServer, forget: () => void): void {
   let stopping = false;
   const stop = () => {
     // A second signal means "now": skip waiting for attempts on the wire.
     if (stopping) process.exit(1);
     stopping = true;
+    forget();
     server.close().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -190,7 +192,7 @@ async function main(): Promise<void> {
     process.stderr.write(`titan-mock-server: cannot start: ${(error as Error).message}\n`);
     process.exit(1);
   }
-  stopOnSignals(server);
+  stopOnSignals(server, announceLocalServer({ url: server.url, token: server.token, pid: process.pid }));
   process.stdout.write(
     `${JSON.stringify({ url: server.url, token: server.token, tokens: server.tokens, dashboard: server.dashboard })}\n`,
   );

@@ -2,11 +2,12 @@
 // run as processes against a real server: output, exit codes and messages.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type MockServer, startMockServer } from '@titan-webhooks/mock-server';
 import { createTitanClient, EVENT_EXAMPLES, type EventName, VERSION } from '@titan-webhooks/sdk';
+import { start, stop } from '../helpers/cli.js';
 import { startTestServer, type TestServer } from '../helpers/http-server.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -362,5 +363,23 @@ describe('trigger and redeliver', () => {
     const run = await cli(['redeliver', 'dlv_unknown']);
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/^titan-mock-server: .+ \(HTTP 404 not_found\)\n$/);
+  });
+});
+
+describe('a server started from the command line on this machine', () => {
+  test('is found by the client commands of another terminal without a token, until it stops', async () => {
+    const started = await start(['--port', '0', '--log-level', 'silent']);
+    const file = join(process.env.TITAN_MOCK_HOME!, 'servers', `127.0.0.1_${new URL(started.info.url).port}.json`);
+    // Only its user may read the token.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const env = { TITAN_MOCK_URL: started.info.url, TITAN_MOCK_TOKEN: '' };
+    const run = await cli(['trigger', 'message.outbound'], { env });
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    expect(run.stdout).toMatch(/message\.sent/);
+
+    expect(await stop(started.child)).toBe(0);
+    expect(existsSync(file)).toBe(false);
+    const after = await cli(['trigger', 'message.outbound'], { env });
+    expect(after).toMatchObject({ code: 2, stderr: expect.stringMatching(/no server started with titan-mock-server/) });
   });
 });

@@ -3,6 +3,7 @@ import { TitanApiError, TitanNetworkError } from '@titan-webhooks/sdk';
 import { createMockControl, type MockControl } from '@titan-webhooks/sdk/mock';
 import { type Command, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../config.js';
+import { findLocalServer } from './local-servers.js';
 
 const DEFAULT_URL = `http://${DEFAULT_HOST}:${DEFAULT_PORT}`;
 
@@ -29,16 +30,19 @@ export class Connection {
   readonly token: string;
 
   constructor({ url, token }: ConnectionFlags) {
-    if (token === undefined || token === '') {
-      throw new UsageError('a token is required: give --token or set TITAN_MOCK_TOKEN (the server prints it at start)');
-    }
     try {
       new URL(url);
     } catch {
       throw new UsageError(`--url ${JSON.stringify(url)} is not a URL, e.g. ${DEFAULT_URL}`);
     }
     this.url = url.replace(/\/+$/, '');
-    this.token = token;
+    const found = token || findLocalServer(this.url)?.token;
+    if (found === undefined) {
+      throw new UsageError(
+        `a token is required: give --token or set TITAN_MOCK_TOKEN (the server prints it at start); no server started with titan-mock-server on this machine answers at ${this.url}`,
+      );
+    }
+    this.token = found;
   }
 
   /** The SDK's typed control client, for the calls it covers. */

@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { type Request, type Response, Router } from 'express';
+// biome-ignore lint/correctness/useImportExtensions: a CommonJS file, imported by its own name.
+import here from './package-folder.cjs';
 
 interface Asset {
   type: string;
@@ -90,7 +92,7 @@ function send(req: Request, res: Response, type: string, raw: Buffer, gzip: Buff
 
 export function inspectorRoutes(): Router {
   const router = Router();
-  const folder = join(packageFolder(__dirname), 'dist', 'inspector');
+  const folder = join(packageFolder(here), 'dist', 'inspector');
   // Read on first use, then kept: a server that never serves the page never reads it.
   let cache: { assets: Map<string, Asset>; html: Buffer; htmlGzip: Buffer } | undefined;
   const loaded = () => {
