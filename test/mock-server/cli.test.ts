@@ -1,5 +1,6 @@
 // The titan-mock-server bin (mock-server/dist/cli.js, built by `npm run build`): flags, env, JSON line, signals.
-import { run, start, stop } from '../helpers/cli.js';
+import { join } from 'node:path';
+import { ROOT, run, start, stop } from '../helpers/cli.js';
 
 test('prints one JSON line with the url and the first token; each token is its own account; SIGTERM exits 0', async () => {
   const { child, info } = await start(['--port', '0', '--token', 'a', '--token', 'b']);
@@ -115,4 +116,13 @@ test('`npm start -- --port 0` starts it too', async () => {
     await stop(child);
   }
   await expect(fetch(`${info.url}/health`)).rejects.toThrow();
+});
+
+test('the repository install links the bin, so `npx titan-mock-server` works in a clone', async () => {
+  const { child, info } = await start(['--port', '0'], {}, [join(ROOT, 'node_modules', '.bin', 'titan-mock-server')]);
+  try {
+    expect((await fetch(`${info.url}/health`)).status).toBe(200);
+  } finally {
+    await stop(child);
+  }
 });
