@@ -41,6 +41,7 @@ interface Manifest {
   files: string[];
   exports: Record<string, unknown>;
   dependencies?: Record<string, string>;
+  bin?: Record<string, string>;
   peerDependencies?: Record<string, string>;
 }
 
@@ -120,13 +121,16 @@ function entryPoints(): string[] {
 
 describe('the tarballs', () => {
   test.each(PACKAGES)(
-    '%s ships its LICENSE, README, package.json and dist/ only, with links to the repository',
+    '%s ships its LICENSE, README, package.json, dist/ and bins only, with links to the repository',
     (folder) => {
       const pkg = manifest(folder);
       const paths = packed.get(pkg.name)!.files.map((file) => file.path);
-      expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+      const bins = Object.values(pkg.bin ?? {}).map((path) => path.replace(/^\.\//, ''));
+      expect(paths).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json', ...bins]));
       expect(
-        paths.filter((path) => !['LICENSE', 'README.md', 'package.json'].includes(path) && !path.startsWith('dist/')),
+        paths.filter(
+          (path) => !['LICENSE', 'README.md', 'package.json', ...bins].includes(path) && !path.startsWith('dist/'),
+        ),
       ).toEqual([]);
       expect(readFileSync(join(consumer, 'node_modules', pkg.name, 'LICENSE'), 'utf8')).toBe(
         readFileSync(join(ROOT, 'LICENSE'), 'utf8'),
