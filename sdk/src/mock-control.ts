@@ -1,10 +1,9 @@
 import type { Client } from 'openapi-fetch';
 import { type ClientOptions, createRawClient, type RequestOptions } from './client.js';
-import { TitanApiError } from './errors.js';
 import type { EventName, EventPayloads, TitanEventOf } from './generated/events.js';
 import type { components, paths } from './generated/mock-control-api.js';
 import { type StreamMessage, type StreamOptions, streamMessages } from './live-stream.js';
-import { unwrap } from './response.js';
+import { unwrap, unwrapPage } from './response.js';
 
 /** The control API's largest page: the fewest requests when fetching everything. */
 const MAX_PAGE_SIZE = 1000;
@@ -142,16 +141,10 @@ async function allPages<T>(
 /** A typed client of the mock server's control API (`/_mock/...`). */
 export function createMockControl(options: ClientOptions): MockControl {
   const raw = createRawClient<paths>(options);
-  const deliveriesPage: MockControl['deliveriesPage'] = async (query = {}, { signal } = {}) => {
-    const { response, data, error } = await raw.GET('/_mock/deliveries', { params: { query }, signal });
-    if (!response.ok || data === undefined) throw new TitanApiError(response.status, error ?? '');
-    return { data: data.data, nextCursor: data.nextCursor };
-  };
-  const requestsPage: MockControl['requestsPage'] = async (query = {}, { signal } = {}) => {
-    const { response, data, error } = await raw.GET('/_mock/requests', { params: { query }, signal });
-    if (!response.ok || data === undefined) throw new TitanApiError(response.status, error ?? '');
-    return { data: data.data, nextCursor: data.nextCursor };
-  };
+  const deliveriesPage: MockControl['deliveriesPage'] = (query = {}, { signal } = {}) =>
+    unwrapPage(raw.GET('/_mock/deliveries', { params: { query }, signal }));
+  const requestsPage: MockControl['requestsPage'] = (query = {}, { signal } = {}) =>
+    unwrapPage(raw.GET('/_mock/requests', { params: { query }, signal }));
   return {
     raw,
     async emit(event, payload, session, { signal, faults } = {}) {

@@ -18,3 +18,12 @@ export async function unwrap<T>(call: Promise<FetchResult<{ data: T }>>): Promis
   }
   return body.data;
 }
+
+/** The items and cursor of a successful page; any other outcome throws TitanApiError. */
+export async function unwrapPage<T>(
+  call: Promise<FetchResult<{ data: T[]; nextCursor: string | null }>>,
+): Promise<{ data: T[]; nextCursor: string | null }> {
+  const { response, data, error } = await call;
+  if (!response.ok || data === undefined) throw new TitanApiError(response.status, error ?? '');
+  return { data: data.data, nextCursor: data.nextCursor };
+}

@@ -1,5 +1,4 @@
-/** What every client command shares: where the server is, its token, and how a request is made. */
-import { TitanApiError, TitanNetworkError } from '@titan-webhooks/sdk';
+/** What every client command shares: where the server is, its token, and the client that calls it. */
 import { createMockControl, type MockControl } from '@titan-webhooks/sdk/mock';
 import { type Command, Option } from 'commander';
 import { DEFAULT_HOST, DEFAULT_PORT } from '../config.js';
@@ -45,38 +44,8 @@ export class Connection {
     this.token = found;
   }
 
-  /** The SDK's typed control client, for the calls it covers. */
+  /** The SDK's typed control client, which every command calls. */
   control(): MockControl {
     return createMockControl({ baseUrl: this.url, token: this.token, retry: false });
-  }
-
-  /**
-   * A control API call by plain fetch, for endpoints the SDK's client does not cover (yet). Errors
-   * are the SDK's own, so every command reports them alike.
-   */
-  async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${this.token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      const reason = (error as Error & { cause?: Error }).cause?.message ?? (error as Error).message;
-      throw new TitanNetworkError(`${method} ${this.url}${path} failed: ${reason}`, { cause: error, timedOut: false });
-    }
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // Not JSON: TitanApiError shows the start of the text.
-    }
-    if (!response.ok) throw new TitanApiError(response.status, parsed);
-    return (parsed as { data: T }).data;
   }
 }
