@@ -56,6 +56,8 @@ export class DeliveryState implements HeapEntry {
   signatureMode: SignatureMode = 'valid';
   /** Ids of the deliveries that must settle before the first attempt starts (the previous step of a scenario). */
   waitsFor: readonly string[] = NO_PREDECESSORS;
+  /** The store still keeps it: false once retention or a reset forgot it (an attempt may still finish). */
+  kept = true;
 
   constructor(
     /** Creation order across the server, never reused: lists and cursors follow it. */

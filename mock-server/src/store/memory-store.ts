@@ -56,7 +56,6 @@ export class MemoryStore implements MockStore {
 
   constructor(protected readonly options: MemoryStoreOptions) {
     this.responses = new ResponseBudget(options.responseBudgetBytes ?? DEFAULT_RESPONSE_BUDGET_BYTES, {
-      isKept: (state) => this.deliveriesById.get(state.id) === state,
       emptied: (state) => this.write({ kind: 'delivery', delivery: state }),
     });
   }
@@ -166,7 +165,7 @@ export class MemoryStore implements MockStore {
 
   deliveryChanged(state: DeliveryState, previous?: DeliveryStatus): void {
     // A delivery forgotten by a reset can still finish an attempt that was on the wire: nothing to keep.
-    if (this.closed || this.deliveriesById.get(state.id) !== state) return;
+    if (this.closed || !state.kept) return;
     this.write({ kind: 'delivery', delivery: state });
     const statusChanged = previous !== undefined && previous !== state.status;
     if (statusChanged && state.status !== 'pending') this.deliveriesByAccount.get(state.accountId)!.settledNow(state);
@@ -177,7 +176,7 @@ export class MemoryStore implements MockStore {
 
   recordResponse(state: DeliveryState, record: AttemptRecord, response: ReceivedResponse | null): void {
     record.response = response;
-    if (this.deliveriesById.get(state.id) === state) this.responses.admit(state, record);
+    if (state.kept) this.responses.admit(state, record);
   }
 
   delivery(accountId: AccountId, id: string): DeliveryState | undefined {

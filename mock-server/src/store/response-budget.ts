@@ -14,16 +14,21 @@ export const EMPTIED_RESPONSE: ReceivedResponse = Object.freeze({
 /** The default budget: 10,000 deliveries of 16 attempts with 4 KiB answers would be 640 MiB. */
 export const DEFAULT_RESPONSE_BUDGET_BYTES = 32 * 1024 * 1024;
 
+/** Sizes of the responses counted so far: a shared response is admitted once per attempt that got it. */
+const sizes = new WeakMap<ReceivedResponse, number>();
+
 /** The bytes a recorded response is counted for: its body's UTF-8 bytes, and its header names and values. */
-export function responseBytes({ headers, body }: ReceivedResponse): number {
-  let bytes = Buffer.byteLength(body);
+export function responseBytes(response: ReceivedResponse): number {
+  let bytes = sizes.get(response);
+  if (bytes !== undefined) return bytes;
+  const { headers, body } = response;
+  bytes = Buffer.byteLength(body);
   for (const name in headers) bytes += name.length + headers[name]!.length;
+  sizes.set(response, bytes);
   return bytes;
 }
 
 export interface ResponseBudgetHooks {
-  /** Whether the store still keeps the delivery: forgotten ones no longer count. */
-  isKept(state: DeliveryState): boolean;
   /** A response of `state` was emptied: the store writes the delivery again. */
   emptied(state: DeliveryState): void;
 }
@@ -83,7 +88,7 @@ export class ResponseBudget {
     const bytes = queue[head + 2] as number;
     queue[head] = queue[head + 1] = queue[head + 2] = undefined;
     this.head += 3;
-    if (!this.hooks.isKept(state)) {
+    if (!state.kept) {
       this.released--;
       return;
     }
@@ -101,7 +106,7 @@ export class ResponseBudget {
     if (this.released > 1024 && this.released * 2 > entries) {
       const kept: typeof this.queue = [];
       for (let i = this.head; i < this.queue.length; i += 3) {
-        if (this.hooks.isKept(this.queue[i] as DeliveryState)) kept.push(...this.queue.slice(i, i + 3));
+        if ((this.queue[i] as DeliveryState).kept) kept.push(...this.queue.slice(i, i + 3));
       }
       this.queue = kept;
       this.head = 0;
