@@ -21,11 +21,25 @@ export function honoursRetryAfter(statusCode: number | null): boolean {
 }
 
 const schedules = new Interner<Readonly<Retries>>(1024);
+/** The shared schedule last found for a webhook's `retries` object, so an emit skips building its key. */
+const byObject = new WeakMap<Retries, Readonly<Retries>>();
 
 /** The webhook's schedule as of now, one shared frozen object per distinct schedule. */
 export function fixedSchedule(retries: Retries): Readonly<Retries> {
-  return schedules.intern(
+  const known = byObject.get(retries);
+  // Checked field by field: nothing stops a caller from changing the object after it was seen.
+  if (
+    known !== undefined &&
+    known.policy === retries.policy &&
+    known.attempts === retries.attempts &&
+    known.delaySeconds === retries.delaySeconds
+  ) {
+    return known;
+  }
+  const fixed = schedules.intern(
     `${retries.policy}/${retries.attempts}/${retries.delaySeconds}`,
     Object.freeze({ ...retries }),
   );
+  byObject.set(retries, fixed);
+  return fixed;
 }
