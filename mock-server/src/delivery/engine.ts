@@ -12,7 +12,7 @@ import type {
 import type { MockStore, StoreChange } from '../store/store.js';
 import { WebhookDispatchers } from './agent.js';
 import { FanOutIndex } from './fan-out-index.js';
-import { attemptHeaders } from './headers.js';
+import { attemptHeaderList } from './headers.js';
 import { Interner } from './intern.js';
 import { Lanes } from './lanes.js';
 import { AttemptRecord, type DeliveryState, type EventBody, NO_PREDECESSORS } from './records.js';
@@ -39,13 +39,12 @@ export class Engine implements DeliveryEngine {
   private readonly store: MockStore;
   private readonly waiters: Waiters;
   private readonly heap = new TimerHeap<DeliveryState>((state) => this.ready(state));
-  private readonly limiter = new Lanes<number, DeliveryState>(LANE_LIMITS, (state) => this.run(state));
-  /** Pending deliveries per webhook: what a delete or disable cancels. */
-  private readonly pendingByWebhook = new Map<number, Set<DeliveryState>>();
+  private readonly limiter = new Lanes<number, DeliveryState>(LANE_LIMITS, (state) => this.attempt(state));
   /** Deliveries whose first attempt waits for this one to settle (the next step of a scenario). */
   private readonly followers = new Map<DeliveryState, DeliveryState[]>();
-  /** Attempts started and not yet recorded, for close() to wait on. */
-  private readonly running = new Set<Promise<void>>();
+  /** Attempts started and not yet recorded; close() waits for the count to reach zero. */
+  private running = 0;
+  private allRecorded: (() => void) | undefined;
   /** Failed attempts mostly fail alike ("connection refused: ..."): keep one string per message. */
   private readonly errors = new Interner<string>(1024);
   private readonly responses = new SharedResponses();
@@ -78,11 +77,11 @@ export class Engine implements DeliveryEngine {
   }
 
   private webhookChanged(before: StoredWebhook | undefined, after: StoredWebhook | undefined): void {
-    const id = (after ?? before)?.id;
-    if (id === undefined) return;
-    this.index.update(id, after);
-    if (after === undefined) this.responses.forget(id);
-    if (after === undefined || !after.enabled) this.cancelWebhook(id);
+    const webhook = after ?? before;
+    if (webhook === undefined) return;
+    this.index.update(webhook.id, after);
+    if (after === undefined) this.responses.forget(webhook.id);
+    if (after === undefined || !after.enabled) this.cancelWebhook(webhook.accountId, webhook.id);
   }
 
   /**
@@ -93,7 +92,6 @@ export class Engine implements DeliveryEngine {
    */
   private resume(): void {
     for (const state of this.store.pendingDeliveries()) {
-      this.trackPending(state);
       const last = state.attempts.at(-1);
       if (last !== undefined && state.lastAttemptUnfinished) {
         last.error = INTERRUPTED;
@@ -104,18 +102,9 @@ export class Engine implements DeliveryEngine {
     }
   }
 
-  private trackPending(state: DeliveryState): void {
-    let pending = this.pendingByWebhook.get(state.webhookId);
-    if (pending === undefined) {
-      pending = new Set();
-      this.pendingByWebhook.set(state.webhookId, pending);
-    }
-    pending.add(state);
-  }
-
   emit(accountId: AccountId, event: TitanEvent, faults: DeliveryFaults = {}): EmittedDelivery[] {
     if (this.closed) throw new Error('the delivery engine is closed');
-    return this.fanOut(accountId, event, faults, new Map()).map(({ id, webhookId }) => ({ id, webhookId }));
+    return this.fanOut(accountId, event, faults).map(({ id, webhookId }) => ({ id, webhookId }));
   }
 
   emitInOrder(accountId: AccountId, events: readonly TitanEvent[], faults: DeliveryFaults = {}): SequenceDelivery[] {
@@ -128,14 +117,14 @@ export class Engine implements DeliveryEngine {
 
   /**
    * Creates the event's deliveries to every matching webhook, `faults.duplicates` extra ones each.
-   * `latest` holds each webhook's deliveries of the previous event of a sequence: the new ones wait
+   * In a sequence, `latest` holds each webhook's deliveries of the previous event: the new ones wait
    * for all of them to settle, and then replace them there.
    */
   private fanOut(
     accountId: AccountId,
     event: TitanEvent,
     { duplicates = 0, delaySeconds = 0, signature = 'valid' }: DeliveryFaults,
-    latest: Map<number, DeliveryState[]>,
+    latest?: Map<number, DeliveryState[]>,
   ): DeliveryState[] {
     const emitted: DeliveryState[] = [];
     const candidates = this.index.candidates(accountId, event.event);
@@ -153,7 +142,7 @@ export class Engine implements DeliveryEngine {
       const webhook = this.store.get(webhookId);
       if (webhook === undefined || !webhook.enabled) continue;
       if (webhook.session !== null && webhook.session !== event.session) continue;
-      const waitsFor = latest.get(webhookId)?.map((previous) => previous.id) ?? NO_PREDECESSORS;
+      const waitsFor = latest?.get(webhookId)?.map((previous) => previous.id) ?? NO_PREDECESSORS;
       // The retry schedule is fixed now: later updates of `retries` don't change it.
       const retries = fixedSchedule(webhook.retries);
       const copies: DeliveryState[] = [];
@@ -168,10 +157,9 @@ export class Engine implements DeliveryEngine {
           signatureMode: signature,
           waitsFor,
         });
-        this.trackPending(state);
         copies.push(state);
       }
-      latest.set(webhookId, copies);
+      latest?.set(webhookId, copies);
       // The copies start together, so a receiver sees them concurrently (up to the lane's limit).
       for (const state of copies) this.scheduleFirst(state);
       emitted.push(...copies);
@@ -202,7 +190,6 @@ export class Engine implements DeliveryEngine {
       signatureMode: 'valid',
       waitsFor: NO_PREDECESSORS,
     });
-    this.trackPending(state);
     this.scheduleFirst(state);
     return { id: state.id, webhookId: webhook.id };
   }
@@ -248,11 +235,13 @@ export class Engine implements DeliveryEngine {
     this.unsubscribe();
     // Pending deliveries stay pending in the store: a store that outlives the process resumes them.
     this.heap.clear();
-    for (const webhookId of [...this.pendingByWebhook.keys()]) this.limiter.clear(webhookId);
-    if (this.running.size > 0) {
+    this.limiter.clearAll();
+    if (this.running > 0) {
       let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-      await Promise.race([Promise.allSettled([...this.running]), grace]);
+      await new Promise<void>((resolve) => {
+        this.allRecorded = resolve;
+        timer = setTimeout(resolve, graceMs);
+      });
       clearTimeout(timer);
     }
     await this.dispatchers.destroy();
@@ -262,12 +251,6 @@ export class Engine implements DeliveryEngine {
   /** A retry fell due: it joins its webhook's lane. */
   private ready(state: DeliveryState): void {
     this.limiter.push(state.webhookId, state);
-  }
-
-  private run(state: DeliveryState): Promise<void> {
-    const attempt = this.attempt(state);
-    this.running.add(attempt);
-    return attempt.finally(() => this.running.delete(attempt));
   }
 
   private async attempt(state: DeliveryState): Promise<void> {
@@ -281,12 +264,13 @@ export class Engine implements DeliveryEngine {
       return;
     }
     state.inFlight = true;
+    this.running++;
     const record = new AttemptRecord(state.attempts.length + 1, Date.now());
     state.addAttempt(record);
     const { body } = state.event;
     try {
       const signature = await attemptSignature(body, webhook.hmacKey, state.signatureMode);
-      const headers = attemptHeaders(state, record.attempt, signature, webhook.headers);
+      const headers = attemptHeaderList(state, record.attempt, signature, webhook.headers);
       state.url = webhook.url;
       state.signature = signature;
       state.customHeaders = webhook.headers;
@@ -319,6 +303,8 @@ export class Engine implements DeliveryEngine {
       record.error = error instanceof Error ? error.message : String(error);
       record.durationMs = Date.now() - record.startedAt;
       this.settleAttempt(state, record, null);
+    } finally {
+      if (--this.running === 0) this.allRecorded?.();
     }
   }
 
@@ -370,9 +356,9 @@ export class Engine implements DeliveryEngine {
     if (!this.closed) this.heap.push(state);
   }
 
-  private cancelWebhook(webhookId: number): void {
+  private cancelWebhook(accountId: AccountId, webhookId: number): void {
     this.limiter.clear(webhookId);
-    for (const state of [...(this.pendingByWebhook.get(webhookId) ?? [])]) this.cancel(state);
+    for (const state of this.store.deliveries(accountId, { webhookId, status: 'pending' })) this.cancel(state);
   }
 
   /** Cancels what has not started; an attempt on the wire completes and decides itself. */
@@ -393,9 +379,6 @@ export class Engine implements DeliveryEngine {
   private finish(state: DeliveryState, status: Exclude<DeliveryStatus, 'pending'>): void {
     const previous = state.status;
     state.status = status;
-    const pending = this.pendingByWebhook.get(state.webhookId);
-    pending?.delete(state);
-    if (pending?.size === 0) this.pendingByWebhook.delete(state.webhookId);
     const { logger } = this.options;
     if (logger.isLevelEnabled('debug')) {
       logger.debug(

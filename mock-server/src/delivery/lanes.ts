@@ -13,6 +13,8 @@ interface Lane<K, T> {
   waiting: Fifo<T>;
   /** In the round-robin of lanes waiting for a free slot of the total. */
   queued: boolean;
+  /** Frees the slot of a finished run; one function per lane rather than one per run. */
+  finished: () => void;
 }
 
 /**
@@ -36,7 +38,14 @@ export class Lanes<K, T> {
   push(key: K, item: T): void {
     let lane = this.lanes.get(key);
     if (lane === undefined) {
-      lane = { key, active: 0, waiting: new Fifo(), queued: false };
+      const created: Lane<K, T> = {
+        key,
+        active: 0,
+        waiting: new Fifo(),
+        queued: false,
+        finished: () => this.release(created),
+      };
+      lane = created;
       this.lanes.set(key, lane);
     }
     // A free slot of the total means no lane is waiting for one (each release hands freed slots out at once).
@@ -56,10 +65,15 @@ export class Lanes<K, T> {
     this.forgetIfIdle(lane);
   }
 
+  /** Drops every key's waiting items (runs in progress finish). */
+  clearAll(): void {
+    for (const lane of [...this.lanes.values()]) this.clear(lane.key);
+  }
+
   private start(lane: Lane<K, T>, item: T): void {
     lane.active++;
     this.active++;
-    void this.run(item).finally(() => this.release(lane));
+    void this.run(item).then(lane.finished, lane.finished);
   }
 
   private release(lane: Lane<K, T>): void {

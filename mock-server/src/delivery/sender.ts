@@ -16,7 +16,8 @@ export interface AttemptOutcome {
 
 export interface AttemptRequest {
   url: string;
-  headers: Record<string, string>;
+  /** A flat name, value, name, value... list. */
+  headers: string[];
   body: string;
   timeoutMs: number;
 }
