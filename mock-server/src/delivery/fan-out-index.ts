@@ -3,6 +3,8 @@ import type { AccountId, StoredWebhook } from '../model.js';
 /** The index key of webhooks that take every event (`events` omitted, `[]` or `["*"]`). */
 const ALL = '*';
 
+const NONE: readonly number[] = Object.freeze([]);
+
 interface Indexed {
   accountId: AccountId;
   keys: string[];
@@ -17,9 +19,12 @@ interface Indexed {
 export class FanOutIndex {
   private readonly accounts = new Map<AccountId, Map<string, Set<number>>>();
   private readonly indexed = new Map<number, Indexed>();
+  /** Answers of `candidates` by account and event, until the next update: emits far outnumber changes. */
+  private readonly answers = new Map<AccountId, Map<string, readonly number[]>>();
 
   /** Re-indexes one webhook; `undefined` or disabled removes it. */
   update(id: number, webhook: StoredWebhook | undefined): void {
+    this.answers.clear();
     this.remove(id);
     if (webhook === undefined || !webhook.enabled) return;
     const keys = webhook.events.length === 0 || webhook.events.includes(ALL) ? [ALL] : [...new Set(webhook.events)];
@@ -40,13 +45,21 @@ export class FanOutIndex {
   }
 
   /** Ids of the account's enabled webhooks subscribed to `event`, ascending (creation order). */
-  candidates(accountId: AccountId, event: string): number[] {
+  candidates(accountId: AccountId, event: string): readonly number[] {
     const byEvent = this.accounts.get(accountId);
-    if (byEvent === undefined) return [];
-    const specific = byEvent.get(event);
-    const all = byEvent.get(ALL);
-    // A webhook sits in one set or the other, never both; sorting gives a stable delivery order.
-    return [...(specific ?? []), ...(all ?? [])].sort((a, b) => a - b);
+    if (byEvent === undefined) return NONE;
+    let answers = this.answers.get(accountId);
+    if (answers === undefined) {
+      answers = new Map();
+      this.answers.set(accountId, answers);
+    }
+    let ids = answers.get(event);
+    if (ids === undefined) {
+      // A webhook sits in one set or the other, never both; sorting gives a stable delivery order.
+      ids = [...(byEvent.get(event) ?? []), ...(byEvent.get(ALL) ?? [])].sort((a, b) => a - b);
+      answers.set(event, ids);
+    }
+    return ids;
   }
 
   private remove(id: number): void {
