@@ -33,14 +33,22 @@ export async function opsPerSecond(fn: () => unknown, durationMs = 1500, batch =
   return (ops * 1000) / (now - start);
 }
 
-/** Runs the measurements in turn `rounds` times and returns each one's median, to cancel drift between them. */
+/**
+ * Runs the measurements in turn `rounds` times and returns each one's median, to cancel drift between
+ * them. `warmUp` rounds run first and are not counted, so that neither side is measured before the
+ * JIT has compiled its hot path.
+ */
 export async function interleaved<const T extends readonly (() => Promise<number>)[]>(
   measurements: T,
   rounds = 3,
+  warmUp = 0,
 ): Promise<{ [K in keyof T]: number }> {
   const samples = measurements.map(() => [] as number[]);
-  for (let i = 0; i < rounds; i++) {
-    for (const [j, measure] of measurements.entries()) samples[j]!.push(await measure());
+  for (let i = 0; i < warmUp + rounds; i++) {
+    for (const [j, measure] of measurements.entries()) {
+      const value = await measure();
+      if (i >= warmUp) samples[j]!.push(value);
+    }
   }
   return samples.map(median) as { [K in keyof T]: number };
 }
