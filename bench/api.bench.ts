@@ -37,7 +37,8 @@ export const apiBench: Bench = {
     ];
     const [ours, baseline] = await interleaved(
       [() => requestsPerSecond({ url: mock.url, requests }), () => requestsPerSecond({ url: bareUrl, requests })],
-      2,
+      3,
+      1,
     );
     await close(bare);
     await mock.close();

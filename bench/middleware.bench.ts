@@ -19,7 +19,7 @@ export const middlewareBench: Bench = {
     const server = createServer(app);
     const url = await listen(server);
     const load = (path: string) => () => requestsPerSecond({ url: url + path, method: 'POST', headers, body });
-    const [ours, bare] = await interleaved([load('/titan'), load('/bare')], 2);
+    const [ours, bare] = await interleaved([load('/titan'), load('/bare')], 3, 1);
     await close(server);
     return [
       figure({
