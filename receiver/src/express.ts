@@ -48,7 +48,7 @@ export function titanWebhooks(options: ReceiverOptions<IncomingMessage>): TitanM
         contentType: header(req, 'content-type'),
         contentLength: header(req, 'content-length'),
         signature: header(req, 'x-webhook-signature'),
-        readBody: (maxBytes, signal) => readNodeBody(req, maxBytes, signal),
+        readBody: (maxBytes, timeoutMs) => readNodeBody(req, maxBytes, timeoutMs),
         accept: (event) => {
           request.titanEvent = event;
           if (request.body === undefined) {

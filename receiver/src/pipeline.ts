@@ -10,7 +10,7 @@ import {
 import { isJsonContentType } from './content-type.js';
 import { MemoryDedupeStore } from './dedupe.js';
 import { handlersOf } from './dispatch.js';
-import { payloadTooLarge, requestTimeout, WebhookHandlerError, WebhookRequestError } from './errors.js';
+import { payloadTooLarge, WebhookHandlerError, WebhookRequestError } from './errors.js';
 import type { ReceiverOptions } from './options.js';
 
 const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -26,10 +26,10 @@ export interface IncomingDelivery<Req> {
   contentLength: string | null;
   signature: string | null;
   /**
-   * The raw body; rejects with a WebhookRequestError (too large, unavailable) without reading past
-   * `maxBytes`, and stops reading and rejects when `signal` aborts.
+   * The raw body; rejects with a WebhookRequestError without reading past `maxBytes` (too large), or
+   * with a request timeout, having stopped reading, when it is not complete within `timeoutMs`.
    */
-  readBody(maxBytes: number, signal: AbortSignal): Promise<RawBody>;
+  readBody(maxBytes: number, timeoutMs: number): Promise<RawBody>;
   /** Called with the verified event before dedupe and dispatch (Express leaves it on `req.titanEvent`). */
   accept?(event: TitanEvent): void;
 }
@@ -86,25 +86,13 @@ export function createPipeline<Req>(options: ReceiverOptions<Req>): Pipeline<Req
       throw payloadTooLarge(maxBodyBytes);
     // Refused before the body is read: an unsigned flood costs a header check, not a buffered upload.
     signatureDigest(delivery.signature);
-    const rawBody = await readWithin(delivery);
+    const rawBody = await delivery.readBody(maxBodyBytes, bodyTimeoutMs);
     const envelope = await verifyEnvelope(rawBody, delivery.signature, keys, { toleranceSeconds });
     if (!envelope.known) return unknownEvent(envelope.event, delivery.request);
     const { event } = envelope;
     delivery.accept?.(event);
     const run = () => runHandlers(event.id, () => dispatch(event, delivery.request));
     return once(event.id, run, { received: true });
-  }
-
-  async function readWithin(delivery: IncomingDelivery<Req>): Promise<RawBody> {
-    const timeout = new AbortController();
-    const timer = setTimeout(() => timeout.abort(), bodyTimeoutMs);
-    try {
-      return await delivery.readBody(maxBodyBytes, timeout.signal);
-    } catch (error) {
-      throw timeout.signal.aborted ? requestTimeout(bodyTimeoutMs) : error;
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   function unknownEvent(event: UnknownEvent, request: Req): Promise<Outcome> {

@@ -1,4 +1,4 @@
-import { payloadTooLarge, WebhookRequestError } from './errors.js';
+import { payloadTooLarge, requestTimeout, WebhookRequestError } from './errors.js';
 import type { ReceiverOptions } from './options.js';
 import { createPipeline } from './pipeline.js';
 
@@ -14,14 +14,14 @@ export function createWebhookHandler(options: ReceiverOptions<Request>): Webhook
       contentType: request.headers.get('content-type'),
       contentLength: request.headers.get('content-length'),
       signature: request.headers.get('x-webhook-signature'),
-      readBody: (maxBytes, signal) => readLimited(request, maxBytes, signal),
+      readBody: (maxBytes, timeoutMs) => readLimited(request, maxBytes, timeoutMs),
     });
     return Response.json(outcome.body, { status: outcome.status });
   };
 }
 
-/** Reads the body stream, counting bytes as they arrive; past `maxBytes`, or when `signal` aborts, it cancels the stream. */
-async function readLimited(request: Request, maxBytes: number, signal: AbortSignal): Promise<Uint8Array> {
+/** Reads the body stream, counting bytes as they arrive; past `maxBytes`, or after `timeoutMs`, it cancels the stream. */
+async function readLimited(request: Request, maxBytes: number, timeoutMs: number): Promise<Uint8Array> {
   if (request.bodyUsed) {
     throw new WebhookRequestError(
       'raw_body_unavailable',
@@ -30,34 +30,32 @@ async function readLimited(request: Request, maxBytes: number, signal: AbortSign
   }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();
+  let timedOut = false;
   // Cancelling settles the pending read, so the loop below ends instead of waiting for the next chunk.
-  const onAbort = () => void reader.cancel(signal.reason).catch(() => undefined);
-  signal.addEventListener('abort', onAbort);
+  const timer = setTimeout(() => {
+    timedOut = true;
+    void reader.cancel().catch(() => undefined);
+  }, timeoutMs);
   try {
-    return await readAll(reader, maxBytes, signal);
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (timedOut) throw requestTimeout(timeoutMs);
+      if (done) return concat(chunks, size);
+      size += value.byteLength;
+      if (size > maxBytes) {
+        await reader.cancel();
+        throw payloadTooLarge(maxBytes);
+      }
+      chunks.push(value);
+    }
   } finally {
-    signal.removeEventListener('abort', onAbort);
+    clearTimeout(timer);
   }
 }
 
-async function readAll(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  maxBytes: number,
-  signal: AbortSignal,
-): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (signal.aborted) throw signal.reason;
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw payloadTooLarge(maxBytes);
-    }
-    chunks.push(value);
-  }
+function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
   const body = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
