@@ -72,16 +72,19 @@ export function createApp({
   const bucketOf = (req: express.Request) => tokenAccount(req, accounts)?.id ?? `address:${req.socket.remoteAddress}`;
   app.use(
     '/api',
-    // First, so that every answer of a known account is recorded, the rate limit's 429 included.
-    recordRequests(app, accounts, store),
-    rateLimit(limits, bucketOf),
-    authenticate(accounts),
-    requireScope('webhooks:manage'),
-    jsonBody(),
-    // Faults stand in for the API failing while it handles a request: the checks that refuse a request
-    // outright (rate limit, token, scope, unreadable body) come first and never use one up.
-    injectFaults(faults),
-    webhooksRoutes({ store, validators, allowPrivateUrls }),
+    // One mount for the whole chain: each handler mounted on '/api' would match and trim the path again.
+    express.Router().use(
+      // First, so that every answer of a known account is recorded, the rate limit's 429 included.
+      recordRequests(app, accounts, store),
+      rateLimit(limits, bucketOf),
+      authenticate(accounts),
+      requireScope('webhooks:manage'),
+      jsonBody(),
+      // Faults stand in for the API failing while it handles a request: the checks that refuse a request
+      // outright (rate limit, token, scope, unreadable body) come first and never use one up.
+      injectFaults(faults),
+      webhooksRoutes({ store, validators, allowPrivateUrls }),
+    ),
   );
 
   app.get('/health', (_req, res) => {
