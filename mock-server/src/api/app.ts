@@ -103,12 +103,16 @@ export function createApp({
   // Not rate limited: test suites emit and poll as fast as they need; only the vendor's /api is.
   app.use(
     '/_mock',
-    authenticate(accounts),
-    jsonBody(),
-    faultsRoutes(faults, validators),
-    requestsRoutes(store, validators),
-    controlRoutes({ store, engine, validators }),
-    scenarioRoutes({ store, engine, validators }),
+    express
+      .Router()
+      .use(
+        authenticate(accounts),
+        jsonBody(),
+        faultsRoutes(faults, validators),
+        requestsRoutes(store, validators),
+        controlRoutes({ store, engine, validators }),
+        scenarioRoutes({ store, engine, validators }),
+      ),
   );
 
   app.use(routeNotFound);
