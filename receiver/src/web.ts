@@ -36,13 +36,12 @@ async function readLimited(request: Request, maxBytes: number, timeoutMs: number
     timedOut = true;
     void reader.cancel().catch(() => undefined);
   }, timeoutMs);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
   try {
-    const chunks: Uint8Array[] = [];
-    let size = 0;
     for (;;) {
       const { done, value } = await reader.read();
-      if (timedOut) throw requestTimeout(timeoutMs);
-      if (done) return concat(chunks, size);
+      if (done || timedOut) break;
       size += value.byteLength;
       if (size > maxBytes) {
         await reader.cancel();
@@ -50,9 +49,14 @@ async function readLimited(request: Request, maxBytes: number, timeoutMs: number
       }
       chunks.push(value);
     }
+  } catch (error) {
+    // A stream may fail its pending read when cancelled rather than end it: still a timeout.
+    if (!timedOut) throw error;
   } finally {
     clearTimeout(timer);
   }
+  if (timedOut) throw requestTimeout(timeoutMs);
+  return concat(chunks, size);
 }
 
 function concat(chunks: readonly Uint8Array[], size: number): Uint8Array {
